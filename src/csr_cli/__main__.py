@@ -1,0 +1,3 @@
+from csr_cli.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""What every command shares: options, output mode, JSON, notes, and delivering a reply."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from csr_cli import clipboard
+from csr_cli.config import load_config, parse_assignments
+from csr_cli.phrasebook import Entry
+from csr_cli.replies import Reply, compose, needed_values
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+NoCopyOpt = Annotated[
+    bool, typer.Option("--no-copy", help="Do not copy to the clipboard (or set CSR_NO_COPY=1).")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", "-s", metavar="KEY=VALUE", help="Fill a placeholder, e.g. --set shop=小美家."
+    ),
+]
+
+
+def use_rich() -> bool:
+    """Rich formatting only for a human at a terminal; plain text when piped or NO_COLOR."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def interactive() -> bool:
+    """Whether we may ask the agent questions (prompts go to stderr, so stdout may be piped)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def placeholder_values(entry: Entry, index: int, assignments: list[str] | None) -> dict[str, str]:
+    """Config, then --set, then a prompt per missing value on a terminal, else entry defaults."""
+    values = {**load_config(), **parse_assignments(assignments or [])}
+    ask = interactive()
+    for needed in needed_values(entry, index, values):
+        if ask:
+            values[needed.name] = typer.prompt(
+                f"{needed.name} ({needed.description})", default=needed.default, err=True
+            )
+        elif needed.default is not None:
+            values[needed.name] = needed.default
+    return values
+
+
+def build_reply(entry: Entry, index: int, assignments: list[str] | None) -> Reply:
+    return compose(entry, index, placeholder_values(entry, index, assignments))
+
+
+def deliver(text: str, *, no_copy: bool, render: Callable[[], None]) -> None:
+    """Print the result with `render`, then copy `text` and say so on stderr."""
+    render()
+    if no_copy or clipboard.copy_disabled():
+        return
+    terminal = sys.stderr if sys.stderr.isatty() else None
+    result = clipboard.copy(text, terminal)
+    note(("✓ " if result.copied else "! ") + result.note)

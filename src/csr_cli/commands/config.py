@@ -1,0 +1,67 @@
+"""`csr config`: the shop name, agent name and other placeholder defaults, and where files live."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from csr_cli import paths
+from csr_cli.commands._common import JsonOpt, note, print_json
+from csr_cli.config import load_config, set_value, unset_value
+from csr_cli.errors import UsageError
+
+config_app = typer.Typer(
+    help="Show or change your defaults (shop, agent, …) and where csr keeps its files.",
+    no_args_is_help=True,
+)
+
+
+@config_app.command("show")
+def show(as_json: JsonOpt = False) -> None:
+    """Show the saved values."""
+    values = load_config()
+    if as_json:
+        print_json(values)
+    elif not values:
+        note("no values saved yet; try: csr config set shop 小美家")
+    else:
+        for key, value in values.items():
+            typer.echo(f"{key} = {value}")
+
+
+@config_app.command("set")
+def set_(
+    key: Annotated[str, typer.Argument(help="Placeholder name, e.g. shop, agent, threshold.")],
+    value: Annotated[str, typer.Argument(help="Its value, e.g. 小美家.")],
+) -> None:
+    """Save a default value for a placeholder."""
+    set_value(key, value)
+    note(f"✓ {key} = {value}")
+
+
+@config_app.command("unset")
+def unset(key: Annotated[str, typer.Argument(help="The key to remove.")]) -> None:
+    """Remove a saved value."""
+    if not unset_value(key):
+        raise UsageError(f"'{key}' is not set; see `csr config show`")
+    note(f"✓ removed {key}")
+
+
+@config_app.command("path")
+def path(as_json: JsonOpt = False) -> None:
+    """Print where csr keeps its config, personal phrasebook, state and cache."""
+    locations = {
+        "config": str(paths.config_file()),
+        "personal_phrasebook": str(paths.personal_phrasebook()),
+        "team_phrasebooks": [str(p) for p in paths.team_phrasebook_paths()],
+        "bundled_phrasebook": str(paths.bundled_phrasebook_dir()),
+        "state": str(paths.state_dir()),
+        "cache": str(paths.cache_dir()),
+    }
+    if as_json:
+        print_json(locations)
+        return
+    for name, location in locations.items():
+        shown = ", ".join(location) if isinstance(location, list) else location
+        typer.echo(f"{name}: {shown or '(none; set CSR_PHRASEBOOK_PATH)'}")

@@ -1,0 +1,150 @@
+"""`csr reply`, `csr show` and `csr list`: get replies out of the phrasebook."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from csr_cli.commands._common import (
+    JsonOpt,
+    NoCopyOpt,
+    SetOpt,
+    build_reply,
+    console,
+    deliver,
+    print_json,
+    use_rich,
+)
+from csr_cli.phrasebook import Entry
+from csr_cli.replies import choose_variant, find_entry, remember_variant
+from csr_cli.store import open_phrasebook
+
+
+class Role(str, Enum):
+    presale = "presale"
+    insale = "insale"
+    aftersale = "aftersale"
+    general = "general"
+
+
+def complete_key(incomplete: str) -> list[str]:
+    """Ids and aliases for shell completion."""
+    return [key for key in open_phrasebook().ids_and_aliases() if key.startswith(incomplete)]
+
+
+IdArg = Annotated[
+    str, typer.Argument(help="Reply id or alias, e.g. bargain.", autocompletion=complete_key)
+]
+
+
+def reply(
+    entry_id: IdArg,
+    variant: Annotated[
+        int | None, typer.Option("--variant", "-v", help="Variant number (default: rotate).")
+    ] = None,
+    assignments: SetOpt = None,
+    no_copy: NoCopyOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a reply and copy it to the clipboard; repeated calls rotate through its variants."""
+    entry = find_entry(open_phrasebook(), entry_id)
+    index = choose_variant(entry, variant)
+    result = build_reply(entry, index, assignments)
+    remember_variant(entry, index)
+    deliver(
+        result.text,
+        no_copy=no_copy,
+        render=(lambda: print_json(result.to_json()))
+        if as_json
+        else (lambda: typer.echo(result.text)),
+    )
+
+
+def show(entry_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Show every variant of a reply, numbered, with its placeholders."""
+    entry = find_entry(open_phrasebook(), entry_id)
+    if as_json:
+        print_json(entry.to_dict())
+    elif use_rich():
+        _show_rich(entry)
+    else:
+        _show_plain(entry)
+
+
+def list_entries(
+    role: Annotated[Role | None, typer.Option("--role", "-r", help="Only this role.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only entries with this tag.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the replies in every phrasebook layer."""
+    entries = [
+        entry
+        for entry in open_phrasebook().entries()
+        if (role is None or entry.role == role.value) and (tag is None or tag in entry.tags)
+    ]
+    if as_json:
+        print_json([entry.to_dict() for entry in entries])
+    elif use_rich():
+        _list_rich(entries)
+    else:
+        for entry in entries:
+            typer.echo("\t".join([entry.id, entry.role, entry.title_zh, entry.title]))
+
+
+def _header(entry: Entry) -> list[str]:
+    lines = [f"{entry.id} — {entry.title} ({entry.title_zh}) [{entry.role}, {entry.layer}]"]
+    if entry.aliases:
+        lines.append(f"aliases: {', '.join(entry.aliases)}")
+    if entry.placeholders:
+        shown = (f"{k}={v}" if v is not None else k for k, v in entry.placeholders.items())
+        lines.append(f"placeholders: {', '.join(shown)}")
+    return lines
+
+
+def _numbered(variants: tuple[str, ...]) -> list[str]:
+    lines = []
+    for number, text in enumerate(variants, start=1):
+        first, *rest = text.splitlines() or [""]
+        lines.append(f"{number}. {first}")
+        lines.extend(f"   {line}" for line in rest)
+    return lines
+
+
+def _show_plain(entry: Entry) -> None:
+    typer.echo("\n".join(_header(entry) + _numbered(entry.variants)))
+
+
+def _show_rich(entry: Entry) -> None:
+    from rich.text import Text
+
+    out = console()
+    header, *details = _header(entry)
+    out.print(Text(header, style="bold"))
+    for line in details:
+        out.print(Text(line, style="dim"))
+    for line in _numbered(entry.variants):
+        text = Text(line)
+        text.highlight_regex(r"\{[A-Za-z_][A-Za-z0-9_]*\}", "bold magenta")
+        out.print(text)
+
+
+def _list_rich(entries: list[Entry]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("id", "role", "标题", "title", "variants", "aliases"):
+        table.add_column(column)
+    for entry in entries:
+        table.add_row(
+            entry.id,
+            entry.role,
+            entry.title_zh,
+            entry.title,
+            str(len(entry.variants)),
+            ", ".join(entry.aliases),
+        )
+    console().print(table)

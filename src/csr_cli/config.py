@@ -1,0 +1,73 @@
+"""The user's config: placeholder values such as the shop and agent name, in a TOML file."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from csr_cli import paths
+from csr_cli.errors import ConfigError, UsageError
+from csr_cli.fileio import atomic_write_text
+
+KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def load_config(path: Path | None = None) -> dict[str, str]:
+    path = paths.config_file() if path is None else path
+    if not path.is_file():
+        return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}; fix or delete the file") from None
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{path}: key '{key}' must be a text or a number")
+        values[key] = str(value)
+    return values
+
+
+def _save(values: dict[str, str], path: Path) -> None:
+    import tomli_w
+
+    atomic_write_text(path, tomli_w.dumps(dict(sorted(values.items()))))
+
+
+def set_value(key: str, value: str, path: Path | None = None) -> None:
+    if not KEY_RE.match(key):
+        raise UsageError(f"'{key}' is not a valid key: use letters, digits and _ (e.g. shop)")
+    path = paths.config_file() if path is None else path
+    values = load_config(path)
+    values[key] = value
+    _save(values, path)
+
+
+def unset_value(key: str, path: Path | None = None) -> bool:
+    """Remove a key; False when it was not set."""
+    path = paths.config_file() if path is None else path
+    values = load_config(path)
+    if key not in values:
+        return False
+    del values[key]
+    _save(values, path)
+    return True
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, str]:
+    """`--set key=value` pairs as a dict."""
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        key = key.strip()
+        if not sep or not KEY_RE.match(key):
+            raise UsageError(
+                f"--set expects key=value, e.g. --set shop=小美家 (got '{assignment}')"
+            )
+        values[key] = value
+    return values

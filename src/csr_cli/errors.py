@@ -1,0 +1,47 @@
+"""The one error family the core raises; the CLI edge turns it into `error: …` and an exit code."""
+
+from __future__ import annotations
+
+USAGE_EXIT = 2
+
+
+class CsrError(Exception):
+    """A problem the user can fix; the message says what is wrong and how to fix it."""
+
+    exit_code = USAGE_EXIT
+
+
+class UsageError(CsrError):
+    """Bad input on the command line."""
+
+
+class PhrasebookError(CsrError):
+    """A phrasebook file is malformed; the message names the file, entry and field."""
+
+
+class ConfigError(CsrError):
+    """The config file or a config value is malformed."""
+
+
+class PolicyError(CsrError):
+    """A policy file is malformed."""
+
+
+class NotFound(CsrError):
+    """No entry with that id or alias."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+class MissingValues(CsrError):
+    """A reply still has placeholders without a value."""
+
+    def __init__(self, entry_id: str, names: list[str]) -> None:
+        sets = " ".join(f"--set {name}=…" for name in names)
+        super().__init__(
+            f"reply '{entry_id}' needs a value for {', '.join(names)}: "
+            f"pass {sets} or save a default with `csr config set {names[0]} …`"
+        )
+        self.names = names

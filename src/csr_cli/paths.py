@@ -1,0 +1,71 @@
+"""Where csr keeps its files; every location has an environment override for tests and shops."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "csr"
+PHRASEBOOK_PATH_ENV = "CSR_PHRASEBOOK_PATH"
+
+
+def _user_dir(env_var: str, kind: str) -> Path:
+    override = os.environ.get(env_var)
+    if override:
+        return Path(override)
+    # platformdirs costs a few ms to import; only pay it when no override is set.
+    import platformdirs
+
+    getter = getattr(platformdirs, f"user_{kind}_dir")
+    return Path(getter(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return _user_dir("CSR_CONFIG_DIR", "config")
+
+
+def state_dir() -> Path:
+    return _user_dir("CSR_STATE_DIR", "state")
+
+
+def cache_dir() -> Path:
+    return _user_dir("CSR_CACHE_DIR", "cache")
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def personal_phrasebook() -> Path:
+    return config_dir() / "phrasebook.yaml"
+
+
+def _bundled(name: str) -> Path:
+    installed = Path(__file__).parent / "data" / name
+    if installed.is_dir():
+        return installed
+    # A source checkout or editable install: the data sits at the repository root.
+    return Path(__file__).resolve().parents[2] / name
+
+
+def bundled_phrasebook_dir() -> Path:
+    return _bundled("phrasebook")
+
+
+def bundled_policies_dir() -> Path:
+    return _bundled("policies")
+
+
+def team_phrasebook_paths() -> list[Path]:
+    """Team files from CSR_PHRASEBOOK_PATH (os.pathsep-separated files or folders of *.yaml)."""
+    raw = os.environ.get(PHRASEBOOK_PATH_ENV, "")
+    paths: list[Path] = []
+    for part in raw.split(os.pathsep):
+        if not part.strip():
+            continue
+        path = Path(part).expanduser()
+        if path.is_dir():
+            paths.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        else:
+            paths.append(path)
+    return paths

@@ -1,0 +1,249 @@
+"""The phrasebook: entry schema, strict loading of YAML layer files, and merging of layers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csr_cli import paths
+from csr_cli.errors import PhrasebookError
+from csr_cli.placeholders import names_in_all
+
+ROLES = ("presale", "insale", "aftersale", "general")
+LAYERS = ("bundled", "team", "personal")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ALIAS_RE = re.compile(r"^\S{1,16}$")
+PLACEHOLDER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+REQUIRED_KEYS = ("id", "variants")
+OPTIONAL_KEYS = ("title", "title_zh", "role", "tags", "aliases", "keywords", "placeholders")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    variants: tuple[str, ...]
+    title_zh: str = ""
+    role: str = "general"
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    # name -> default value (None: no default, the agent must supply it)
+    placeholders: dict[str, str | None] = field(default_factory=dict)
+    source: str = ""
+    layer: str = "bundled"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        return cls(
+            **{
+                **data,
+                "variants": tuple(data["variants"]),
+                "tags": tuple(data["tags"]),
+                "aliases": tuple(data["aliases"]),
+                "keywords": tuple(data["keywords"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    path: Path
+    layer: str
+
+
+def layer_files() -> list[LayerFile]:
+    """Every phrasebook file in override order: bundled, team (CSR_PHRASEBOOK_PATH), personal."""
+    bundled_dir = paths.bundled_phrasebook_dir()
+    files = [LayerFile(path, "bundled") for path in sorted(bundled_dir.glob("*.yaml"))]
+    for team_path in paths.team_phrasebook_paths():
+        if not team_path.is_file():
+            raise PhrasebookError(
+                f"{team_path}: team phrasebook not found; fix {paths.PHRASEBOOK_PATH_ENV}"
+            )
+        files.append(LayerFile(team_path, "team"))
+    personal = paths.personal_phrasebook()
+    if personal.is_file():
+        files.append(LayerFile(personal, "personal"))
+    return files
+
+
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_text(text: str, source: str, layer: str) -> list[Entry]:
+    """Parse and validate one phrasebook file's text; every failure names file, entry and field."""
+    import yaml
+
+    try:
+        document = yaml.load(text, Loader=_yaml_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}" if mark else ""
+        raise PhrasebookError(
+            f"{source}{where}: YAML syntax error: {exc.problem}; fix the file and retry"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PhrasebookError(f"{source}: YAML error: {exc}") from None
+    if document is None:
+        return []
+    if not isinstance(document, dict) or set(document) - {"entries"}:
+        raise PhrasebookError(f"{source}: the file must be a mapping with one key, 'entries'")
+    raw_entries = document.get("entries") or []
+    if not isinstance(raw_entries, list):
+        raise PhrasebookError(f"{source}: 'entries' must be a list of entries")
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_entries):
+        entry = _parse_entry(raw, index, text, source, layer)
+        if entry.id in seen:
+            raise PhrasebookError(
+                f"{source}: entry '{entry.id}', field 'id': duplicate id in this file"
+            )
+        seen.add(entry.id)
+        entries.append(entry)
+    return entries
+
+
+def load_file(layer_file: LayerFile) -> list[Entry]:
+    try:
+        text = layer_file.path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PhrasebookError(f"{layer_file.path}: cannot read phrasebook: {exc}") from None
+    return parse_text(text, str(layer_file.path), layer_file.layer)
+
+
+def merge_layers(entry_lists: Iterable[list[Entry]]) -> list[Entry]:
+    """Later entries replace earlier ones with the same id, keeping the first one's position."""
+    merged: dict[str, Entry] = {}
+    for entries in entry_lists:
+        for entry in entries:
+            merged[entry.id] = entry
+    return list(merged.values())
+
+
+def load_all(files: list[LayerFile]) -> list[Entry]:
+    return merge_layers(load_file(layer_file) for layer_file in files)
+
+
+def _entry_line(text: str, index: int) -> int | None:
+    """The 1-based line where entry number `index` starts (only computed on the error path)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=_yaml_loader())
+        for key, value in root.value if root is not None else []:
+            if key.value == "entries":
+                return int(value.value[index].start_mark.line) + 1
+    except (yaml.YAMLError, AttributeError, IndexError, TypeError):
+        return None
+    return None
+
+
+class _EntryProblem(Exception):
+    def __init__(self, field_name: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field_name = field_name
+        self.problem = problem
+
+
+def _parse_entry(raw: object, index: int, text: str, source: str, layer: str) -> Entry:
+    entry_name = f"#{index + 1}"
+    try:
+        if not isinstance(raw, dict):
+            raise _EntryProblem("-", "each entry must be a mapping with at least id and variants")
+        if isinstance(raw.get("id"), str):
+            entry_name = f"'{raw['id']}'"
+        return _build_entry(raw, source, layer)
+    except _EntryProblem as problem:
+        line = _entry_line(text, index)
+        where = f"{source}:{line}" if line else source
+        raise PhrasebookError(
+            f"{where}: entry {entry_name}, field '{problem.field_name}': {problem.problem}"
+        ) from None
+
+
+def _build_entry(raw: dict[str, Any], source: str, layer: str) -> Entry:
+    unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS), key=str)
+    if unknown:
+        allowed = ", ".join(REQUIRED_KEYS + OPTIONAL_KEYS)
+        raise _EntryProblem(str(unknown[0]), f"unknown field; allowed fields are {allowed}")
+    for key in REQUIRED_KEYS:
+        if key not in raw:
+            raise _EntryProblem(key, "missing; every entry needs an id and variants")
+    entry_id = raw["id"]
+    if not isinstance(entry_id, str) or not ID_RE.match(entry_id):
+        raise _EntryProblem("id", "must be lowercase kebab-case letters and digits, e.g. 'bargain'")
+    variants = _texts(raw["variants"], "variants", allow_empty=False)
+    placeholders = _placeholders(raw.get("placeholders"))
+    used = names_in_all(variants)
+    undeclared = [name for name in used if name not in placeholders]
+    if undeclared:
+        raise _EntryProblem(
+            "placeholders",
+            f"the variants use {{{undeclared[0]}}} but it is not declared; "
+            f"add '{undeclared[0]}: null' (or a default) under placeholders",
+        )
+    role = raw.get("role", "general")
+    if role not in ROLES:
+        raise _EntryProblem("role", f"must be one of {', '.join(ROLES)}")
+    aliases = _texts(raw.get("aliases"), "aliases")
+    bad_alias = next((alias for alias in aliases if not ALIAS_RE.match(alias)), None)
+    if bad_alias is not None:
+        raise _EntryProblem("aliases", f"'{bad_alias}' must be 1-16 characters without spaces")
+    return Entry(
+        id=entry_id,
+        title=_text(raw.get("title", entry_id), "title"),
+        title_zh=_text(raw.get("title_zh", ""), "title_zh"),
+        role=role,
+        tags=_texts(raw.get("tags"), "tags"),
+        aliases=aliases,
+        keywords=_texts(raw.get("keywords"), "keywords"),
+        placeholders=placeholders,
+        variants=variants,
+        source=source,
+        layer=layer,
+    )
+
+
+def _text(value: object, field_name: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _EntryProblem(field_name, "must be a text")
+    return value
+
+
+def _texts(value: object, field_name: str, *, allow_empty: bool = True) -> tuple[str, ...]:
+    if value is None:
+        value = []
+    if not isinstance(value, list):
+        raise _EntryProblem(field_name, "must be a list")
+    texts = tuple(_text(item, field_name).strip("\n") for item in value)
+    if any(not item.strip() for item in texts):
+        raise _EntryProblem(field_name, "must not contain empty items")
+    if not allow_empty and not texts:
+        raise _EntryProblem(field_name, "must list at least one reply text")
+    return texts
+
+
+def _placeholders(value: object) -> dict[str, str | None]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _EntryProblem("placeholders", "must map each placeholder name to a default or null")
+    result: dict[str, str | None] = {}
+    for name, default in value.items():
+        if not isinstance(name, str) or not PLACEHOLDER_NAME_RE.match(name):
+            raise _EntryProblem("placeholders", f"'{name}' is not a valid placeholder name")
+        result[name] = None if default is None else _text(default, f"placeholders.{name}")
+    return result

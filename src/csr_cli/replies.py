@@ -1,0 +1,98 @@
+"""Turning a phrasebook entry into the reply to send: variant rotation and placeholder values."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from csr_cli.errors import MissingValues, NotFound, UsageError
+from csr_cli.phrasebook import Entry
+from csr_cli.placeholders import describe, fill, names_in
+from csr_cli.state import load_state, save_state
+from csr_cli.store import Phrasebook
+
+ROTATION_STATE = "rotation"
+
+
+@dataclass(frozen=True)
+class Needed:
+    """A placeholder that still needs a value."""
+
+    name: str
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: str
+    title: str
+    variant: int  # 1-based, as shown to the agent
+    variants: int
+    text: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "variant": self.variant,
+            "variants": self.variants,
+            "text": self.text,
+        }
+
+
+def find_entry(book: Phrasebook, key: str) -> Entry:
+    entry = book.get(key)
+    if entry is None:
+        suggestions = suggest(book, key)
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise NotFound(f"no reply with id or alias '{key}'{hint} (see `csr list`)", suggestions)
+    return entry
+
+
+def suggest(book: Phrasebook, key: str, limit: int = 5) -> list[str]:
+    keys = book.ids_and_aliases()
+    close = difflib.get_close_matches(key.lower(), keys, n=limit, cutoff=0.5)
+    containing = [k for k in keys if key.lower() in k and k not in close]
+    return (close + containing)[:limit]
+
+
+def choose_variant(entry: Entry, requested: int | None) -> int:
+    """The 0-based variant to send: the requested one, else the next in rotation."""
+    count = len(entry.variants)
+    if requested is not None:
+        if not 1 <= requested <= count:
+            raise UsageError(f"--variant must be between 1 and {count} for '{entry.id}'")
+        return requested - 1
+    last = load_state(ROTATION_STATE).get(entry.id)
+    return (last + 1) % count if isinstance(last, int) else 0
+
+
+def remember_variant(entry: Entry, index: int) -> None:
+    rotation = load_state(ROTATION_STATE)
+    rotation[entry.id] = index
+    save_state(ROTATION_STATE, rotation)
+
+
+def needed_values(entry: Entry, index: int, values: Mapping[str, str]) -> list[Needed]:
+    """Placeholders of this variant that have no value yet, with the entry's default if any."""
+    return [
+        Needed(name, entry.placeholders.get(name), describe(name))
+        for name in names_in(entry.variants[index])
+        if name not in values
+    ]
+
+
+def compose(entry: Entry, index: int, values: Mapping[str, str]) -> Reply:
+    """The filled reply; refuses (MissingValues) while any placeholder lacks a value."""
+    missing = [needed.name for needed in needed_values(entry, index, values)]
+    if missing:
+        raise MissingValues(entry.id, missing)
+    return Reply(
+        id=entry.id,
+        title=entry.title,
+        variant=index + 1,
+        variants=len(entry.variants),
+        text=fill(entry.variants[index], values),
+    )

@@ -1,0 +1,132 @@
+"""A compiled, on-disk cache of the merged phrasebook, so a normal run never parses YAML.
+
+The cache is a SQLite file keyed by the list of layer files; it records each file's size and
+mtime and is rebuilt when any of them changes. A build writes a private temporary file and
+renames it into place, so two processes that race both end up with a complete cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from csr_cli import __version__, paths
+from csr_cli.phrasebook import LAYERS, Entry, LayerFile, layer_files, load_all
+
+SCHEMA_VERSION = "1"
+
+
+def _fingerprint(files: list[LayerFile]) -> str:
+    parts: list[object] = [__version__, SCHEMA_VERSION]
+    for layer_file in files:
+        stat = layer_file.path.stat()
+        parts.append([str(layer_file.path), layer_file.layer, stat.st_mtime_ns, stat.st_size])
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def _cache_path(files: list[LayerFile]) -> Path:
+    key = hashlib.sha1("\n".join(str(f.path) for f in files).encode()).hexdigest()[:16]
+    return paths.cache_dir() / f"phrasebook-{key}.sqlite"
+
+
+class Phrasebook:
+    """Read access to the merged phrasebook through the compiled cache."""
+
+    def __init__(self, connection: sqlite3.Connection, files: list[LayerFile]) -> None:
+        self._db = connection
+        self.files = files
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this id or alias (aliases match case-insensitively)."""
+        row = self._db.execute("SELECT data FROM entries WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            row = self._db.execute(
+                "SELECT e.data FROM aliases a JOIN entries e ON e.id = a.entry_id "
+                "WHERE a.alias = ?",
+                (key.lower(),),
+            ).fetchone()
+        return Entry.from_dict(json.loads(row[0])) if row else None
+
+    def entries(self) -> Iterator[Entry]:
+        for (data,) in self._db.execute("SELECT data FROM entries ORDER BY pos"):
+            yield Entry.from_dict(json.loads(data))
+
+    def ids_and_aliases(self) -> list[str]:
+        """Every id and alias, for completion and suggestions."""
+        rows = self._db.execute("SELECT id FROM entries UNION SELECT alias FROM aliases")
+        return sorted(row[0] for row in rows)
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+
+def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
+    files = layer_files() if files is None else files
+    fingerprint = _fingerprint(files)
+    cache = _cache_path(files)
+    connection = _open_if_fresh(cache, fingerprint)
+    if connection is None:
+        connection = _build(files, fingerprint, cache)
+    return Phrasebook(connection, files)
+
+
+def _open_if_fresh(cache: Path, fingerprint: str) -> sqlite3.Connection | None:
+    if not cache.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+        row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    if row and row[0] == fingerprint:
+        return connection
+    connection.close()
+    return None
+
+
+def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Connection:
+    import gc
+
+    # Bulk YAML loading allocates many small objects; the cyclic GC only slows it down.
+    gc.disable()
+    try:
+        entries = load_all(files)
+    finally:
+        gc.enable()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        _write(sqlite3.connect(tmp), entries, fingerprint).close()
+        os.replace(tmp, cache)
+        return sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+    except OSError:
+        # An unwritable cache folder must not stop the agent: keep the cache in memory.
+        return _write(sqlite3.connect(":memory:"), entries, fingerprint)
+
+
+def _write(db: sqlite3.Connection, entries: list[Entry], fingerprint: str) -> sqlite3.Connection:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE entries (id TEXT PRIMARY KEY, pos INTEGER, data TEXT);
+        CREATE TABLE aliases (alias TEXT PRIMARY KEY, entry_id TEXT);
+        """
+    )
+    db.executemany(
+        "INSERT INTO entries VALUES (?, ?, ?)",
+        ((e.id, pos, json.dumps(e.to_dict(), ensure_ascii=False)) for pos, e in enumerate(entries)),
+    )
+    # A later layer's alias wins, like a later layer's id.
+    by_layer = sorted(entries, key=lambda e: LAYERS.index(e.layer))
+    db.executemany(
+        "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
+        ((alias.lower(), e.id) for e in by_layer for alias in e.aliases),
+    )
+    db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+    db.commit()
+    return db

@@ -1,0 +1,80 @@
+"""Every test runs with its own config, state and cache dirs and a recording clipboard."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csr_cli import clipboard
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@dataclass
+class RecordingClipboard:
+    copies: list[str] = field(default_factory=list)
+
+    def copy(self, text: str, terminal: object) -> clipboard.CopyResult:
+        self.copies.append(text)
+        return clipboard.CopyResult(True, "test", "copied to the clipboard")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("config", "state", "cache"):
+        monkeypatch.setenv(f"CSR_{name.upper()}_DIR", str(tmp_path / name))
+    for name in ("CSR_PHRASEBOOK_PATH", "CSR_NO_COPY", "CSR_POLICY", "NO_COLOR", "TMUX"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def clip(monkeypatch: pytest.MonkeyPatch) -> RecordingClipboard:
+    recorder = RecordingClipboard()
+    monkeypatch.setattr(clipboard, "copy", recorder.copy)
+    return recorder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def csr_executable() -> list[str]:
+    """The installed console script beside this interpreter, else `python -m csr_cli`."""
+    script = Path(sys.executable).with_name("csr")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "csr_cli"]
+
+
+def run_csr(
+    *args: str, env: dict[str, str] | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*csr_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input_text,
+        stdin=None if input_text is not None else subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def have(*programs: str) -> bool:
+    return all(shutil.which(program) for program in programs)
+
+
+def write_phrasebook(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
