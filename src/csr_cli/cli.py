@@ -13,6 +13,7 @@ from typer.exceptions import TyperException
 from csr_cli import __version__
 from csr_cli.commands import config as config_cmd
 from csr_cli.commands import reply as reply_cmd
+from csr_cli.commands import search as search_cmd
 from csr_cli.errors import CsrError
 
 
@@ -80,6 +81,7 @@ def root(
 app.command("reply")(reply_cmd.reply)
 app.command("show")(reply_cmd.show)
 app.command("list")(reply_cmd.list_entries)
+app.command("search")(search_cmd.search_command)
 app.add_typer(config_cmd.config_app, name="config")
 
 

@@ -56,6 +56,10 @@ def bundled_policies_dir() -> Path:
     return _bundled("policies")
 
 
+def lexicon_file() -> Path:
+    return _bundled("lexicon") / "lexicon.yaml"
+
+
 def team_phrasebook_paths() -> list[Path]:
     """Team files from CSR_PHRASEBOOK_PATH (os.pathsep-separated files or folders of *.yaml)."""
     raw = os.environ.get(PHRASEBOOK_PATH_ENV, "")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from csr_cli.errors import MissingValues, NotFound, UsageError
 from csr_cli.phrasebook import Entry
 from csr_cli.placeholders import describe, fill, names_in
+from csr_cli.search import search
 from csr_cli.state import load_state, save_state
 from csr_cli.store import Phrasebook
 
@@ -52,10 +52,8 @@ def find_entry(book: Phrasebook, key: str) -> Entry:
 
 
 def suggest(book: Phrasebook, key: str, limit: int = 5) -> list[str]:
-    keys = book.ids_and_aliases()
-    close = difflib.get_close_matches(key.lower(), keys, n=limit, cutoff=0.5)
-    containing = [k for k in keys if key.lower() in k and k not in close]
-    return (close + containing)[:limit]
+    """The ids search ranks best for a key that is not an id or alias."""
+    return [hit.entry.id for hit in search(book, key, limit=limit)]
 
 
 def choose_variant(entry: Entry, requested: int | None) -> int:

@@ -16,15 +16,16 @@ from pathlib import Path
 
 from csr_cli import __version__, paths
 from csr_cli.phrasebook import LAYERS, Entry, LayerFile, layer_files, load_all
+from csr_cli.search_index import write_index
 
 SCHEMA_VERSION = "1"
 
 
 def _fingerprint(files: list[LayerFile]) -> str:
     parts: list[object] = [__version__, SCHEMA_VERSION]
-    for layer_file in files:
-        stat = layer_file.path.stat()
-        parts.append([str(layer_file.path), layer_file.layer, stat.st_mtime_ns, stat.st_size])
+    for path, layer in [*((f.path, f.layer) for f in files), (paths.lexicon_file(), "lexicon")]:
+        stat = path.stat()
+        parts.append([str(path), layer, stat.st_mtime_ns, stat.st_size])
     return json.dumps(parts, ensure_ascii=False)
 
 
@@ -37,31 +38,37 @@ class Phrasebook:
     """Read access to the merged phrasebook through the compiled cache."""
 
     def __init__(self, connection: sqlite3.Connection, files: list[LayerFile]) -> None:
-        self._db = connection
+        self.connection = connection
         self.files = files
 
     def get(self, key: str) -> Entry | None:
         """The entry with this id or alias (aliases match case-insensitively)."""
-        row = self._db.execute("SELECT data FROM entries WHERE id = ?", (key,)).fetchone()
+        row = self.connection.execute("SELECT data FROM entries WHERE id = ?", (key,)).fetchone()
         if row is None:
-            row = self._db.execute(
+            row = self.connection.execute(
                 "SELECT e.data FROM aliases a JOIN entries e ON e.id = a.entry_id "
                 "WHERE a.alias = ?",
                 (key.lower(),),
             ).fetchone()
         return Entry.from_dict(json.loads(row[0])) if row else None
 
+    def entry_at(self, pos: int) -> Entry:
+        (data,) = self.connection.execute(
+            "SELECT data FROM entries WHERE pos = ?", (pos,)
+        ).fetchone()
+        return Entry.from_dict(json.loads(data))
+
     def entries(self) -> Iterator[Entry]:
-        for (data,) in self._db.execute("SELECT data FROM entries ORDER BY pos"):
+        for (data,) in self.connection.execute("SELECT data FROM entries ORDER BY pos"):
             yield Entry.from_dict(json.loads(data))
 
     def ids_and_aliases(self) -> list[str]:
         """Every id and alias, for completion and suggestions."""
-        rows = self._db.execute("SELECT id FROM entries UNION SELECT alias FROM aliases")
+        rows = self.connection.execute("SELECT id FROM entries UNION SELECT alias FROM aliases")
         return sorted(row[0] for row in rows)
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+        return int(self.connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
 
 def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
@@ -102,6 +109,7 @@ def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Con
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         _write(sqlite3.connect(tmp), entries, fingerprint).close()
+        _fsync(tmp)
         os.replace(tmp, cache)
         return sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
     except OSError:
@@ -109,18 +117,30 @@ def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Con
         return _write(sqlite3.connect(":memory:"), entries, fingerprint)
 
 
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
 def _write(db: sqlite3.Connection, entries: list[Entry], fingerprint: str) -> sqlite3.Connection:
+    # A private file that is fsynced and renamed when complete needs no journal of its own.
     db.executescript(
         """
+        PRAGMA journal_mode = OFF;
+        PRAGMA synchronous = OFF;
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE entries (id TEXT PRIMARY KEY, pos INTEGER, data TEXT);
+        CREATE TABLE entries (pos INTEGER PRIMARY KEY, id TEXT UNIQUE, role TEXT, data TEXT);
         CREATE TABLE aliases (alias TEXT PRIMARY KEY, entry_id TEXT);
         """
     )
     db.executemany(
-        "INSERT INTO entries VALUES (?, ?, ?)",
-        ((e.id, pos, json.dumps(e.to_dict(), ensure_ascii=False)) for pos, e in enumerate(entries)),
+        "INSERT INTO entries VALUES (?, ?, ?, ?)",
+        (
+            (pos, e.id, e.role, json.dumps(e.to_dict(), ensure_ascii=False))
+            for pos, e in enumerate(entries)
+        ),
     )
+    write_index(db, entries)
     # A later layer's alias wins, like a later layer's id.
     by_layer = sorted(entries, key=lambda e: LAYERS.index(e.layer))
     db.executemany(
