@@ -1,36 +1,67 @@
-"""Every command has help text and is documented in the README."""
+"""Every command has help text and is documented in the README; start-up stays light."""
 
 from __future__ import annotations
 
-import typer
+import json
+import subprocess
+import sys
+
+import pytest
 from conftest import REPO
 
-from csr_cli.cli import app
+from csr_cli.cli import COMMANDS, load_command
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def command_paths(group: typer.Typer, prefix: str = "csr") -> list[tuple[str, str | None]]:
-    found: list[tuple[str, str | None]] = []
-    for info in group.registered_commands:
-        name = info.name or (info.callback.__name__ if info.callback else "")
-        found.append((f"{prefix} {name}", info.callback.__doc__ if info.callback else None))
-    for sub in group.registered_groups:
-        assert sub.typer_instance is not None
-        found.extend(command_paths(sub.typer_instance, f"{prefix} {sub.name}"))
-    return found
-
-
-def test_every_command_has_help_and_is_in_the_readme() -> None:
-    commands = command_paths(app)
-    assert len(commands) >= 6
-    for path, doc in commands:
-        assert doc and doc.strip(), f"{path} has no help text"
-        leaf = path.split()[-1]
-        assert f"csr {leaf}" in README or f"| {leaf}" in README or f" {leaf} " in README, path
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
+    command = load_command(name)
+    assert command.help and command.help.strip(), f"csr {name} has no help text"
+    assert f"csr {name}" in README, f"csr {name} is not documented in README.md"
+    for sub in getattr(command, "commands", {}).values():
+        assert sub.help and sub.help.strip(), f"csr {name} {sub.name} has no help text"
+        assert (
+            f"{name} {sub.name}" in README or f"| {sub.name}" in README or f" {sub.name} " in README
+        )
 
 
 def test_readme_states_the_ci_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     command = next(line for line in ci.splitlines() if "pytest" in line and "pip install" in line)
     assert command in README
+
+
+HEAVY = ["rich", "yaml", "pypinyin", "prompt_toolkit", "openpyxl", "pyperclip", "ruamel"]
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["reply", "bargain", "--no-copy"], ["search", "能便宜点吗"]]
+)
+def test_hot_commands_import_nothing_heavy(argv: list[str]) -> None:
+    """Start-up cost is import cost: the hot paths must not import what they do not use."""
+    probe = (
+        "import sys\n"
+        "from csr_cli.cli import main\n"
+        f"sys.argv = ['csr', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import json\n"
+        "commands = sorted(m for m in sys.modules if m.startswith('csr_cli.commands.'))\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print(json.dumps([commands, heavy]), file=sys.stderr)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", "from csr_cli.store import open_phrasebook; open_phrasebook()"],
+        check=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    commands, heavy = json.loads(result.stderr.strip().splitlines()[-1])
+    assert heavy == [], f"{argv} imported {heavy}"
+    allowed = {"csr_cli.commands._common", "csr_cli.commands.reply", "csr_cli.commands.search"}
+    assert set(commands) <= allowed, commands

@@ -2,23 +2,85 @@
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+if TYPE_CHECKING:
+    from typer import _click as click
+
 from csr_cli import __version__
-from csr_cli.commands import config as config_cmd
-from csr_cli.commands import reply as reply_cmd
-from csr_cli.commands import search as search_cmd
 from csr_cli.errors import CsrError
+
+# Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
+# Commands are imported and built only when invoked: typer evaluates every parameter of every
+# registered command on each run, which for all of them would cost more than the command itself.
+COMMANDS: dict[str, str] = {
+    "reply": "csr_cli.commands.reply:reply",
+    "search": "csr_cli.commands.search:search_command",
+    "pick": "csr_cli.commands.pick:pick",
+    "show": "csr_cli.commands.reply:show",
+    "list": "csr_cli.commands.reply:list_entries",
+    "refund": "csr_cli.commands.refund:refund",
+    "compensate": "csr_cli.commands.compensate:compensate",
+    "return-check": "csr_cli.commands.return_check:return_check",
+    "shipping": "csr_cli.commands.shipping:shipping",
+    "lint": "csr_cli.commands.lint:lint",
+    "add": "csr_cli.commands.edit:add",
+    "edit": "csr_cli.commands.edit:edit",
+    "rm": "csr_cli.commands.edit:rm",
+    "import": "csr_cli.commands.transfer:import_",
+    "export": "csr_cli.commands.transfer:export",
+    "check": "csr_cli.commands.check:check",
+    "doctor": "csr_cli.commands.check:doctor",
+    "stats": "csr_cli.commands.stats:stats",
+    "kpi": "csr_cli.commands.kpi:kpi",
+    "config": "csr_cli.commands.config:config_app",
+}
+
+
+def load_command(name: str) -> click.Command:
+    module_name, _, attribute = COMMANDS[name].partition(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
+    else:
+        holder = typer.Typer(add_completion=False)
+        holder.command(name)(target)
+        command = typer.main.get_command(holder)
+    command.name = name
+    return command
 
 
 class CsrGroup(TyperGroup):
-    """Turns every error into one `error: …` line on stderr and an exit code, never a traceback."""
+    """Loads commands on demand, and turns every error into one `error: …` line on stderr and an
+    exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands[cmd_name]
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if name not in COMMANDS and not name.startswith("-"):
+            close = difflib.get_close_matches(name, COMMANDS, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see `csr --help`"
+            raise TyperException(f"no command '{name}'{hint}")
+        return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
@@ -75,14 +137,12 @@ def root(
 ) -> None:
     """csr: the service desk's phrasebook and calculators. Try `csr reply bargain`."""
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from csr_cli.commands import pick as pick_cmd
 
-
-app.command("reply")(reply_cmd.reply)
-app.command("show")(reply_cmd.show)
-app.command("list")(reply_cmd.list_entries)
-app.command("search")(search_cmd.search_command)
-app.add_typer(config_cmd.config_app, name="config")
+        if pick_cmd.on_terminal():  # a person at a terminal: open the picker
+            pick_cmd.pick()
+        else:
+            typer.echo(ctx.get_help())
 
 
 def main() -> None:

@@ -19,6 +19,19 @@ class PhrasebookError(CsrError):
     """A phrasebook file is malformed; the message names the file, entry and field."""
 
 
+class EntryError(PhrasebookError):
+    """One entry is invalid; the parts are kept so `csr check` can report them separately."""
+
+    def __init__(self, *, where: str, line: int | None, entry: str, field: str, problem: str):
+        location = f"{where}:{line}" if line else where
+        super().__init__(f"{location}: entry {entry}, field '{field}': {problem}")
+        self.where = where
+        self.line = line
+        self.entry = entry
+        self.field = field
+        self.problem = problem
+
+
 class ConfigError(CsrError):
     """The config file or a config value is malformed."""
 

@@ -40,6 +40,11 @@ def personal_phrasebook() -> Path:
     return config_dir() / "phrasebook.yaml"
 
 
+def personal_policy() -> Path:
+    """The shop policy used when neither --policy nor CSR_POLICY names one."""
+    return config_dir() / "policy.yaml"
+
+
 def _bundled(name: str) -> Path:
     installed = Path(__file__).parent / "data" / name
     if installed.is_dir():

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli import paths
-from csr_cli.errors import PhrasebookError
+from csr_cli.errors import EntryError, PhrasebookError
 from csr_cli.placeholders import names_in_all
 
 ROLES = ("presale", "insale", "aftersale", "general")
@@ -52,6 +52,29 @@ class Entry:
         )
 
 
+def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:
+    """The entry as a file holds it: schema keys in order; `compact` leaves out the defaults."""
+    raw: dict[str, Any] = {
+        "id": entry.id,
+        "title": entry.title,
+        "title_zh": entry.title_zh,
+        "role": entry.role,
+        "tags": list(entry.tags),
+        "aliases": list(entry.aliases),
+        "keywords": list(entry.keywords),
+        "placeholders": dict(entry.placeholders),
+        "variants": list(entry.variants),
+    }
+    if not compact:
+        return raw
+    defaults = {"title": entry.id, "role": "general"}
+    return {
+        key: value
+        for key, value in raw.items()
+        if key in REQUIRED_KEYS or (value and value != defaults.get(key))
+    }
+
+
 @dataclass(frozen=True)
 class LayerFile:
     path: Path
@@ -82,6 +105,22 @@ def _yaml_loader() -> Any:
 
 def parse_text(text: str, source: str, layer: str) -> list[Entry]:
     """Parse and validate one phrasebook file's text; every failure names file, entry and field."""
+    raw_entries = load_document(text, source)
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_entries):
+        entry = parse_entry(raw, index, text, source, layer)
+        if entry.id in seen:
+            raise PhrasebookError(
+                f"{source}: entry '{entry.id}', field 'id': duplicate id in this file"
+            )
+        seen.add(entry.id)
+        entries.append(entry)
+    return entries
+
+
+def load_document(text: str, source: str) -> list[object]:
+    """The raw entry list of a phrasebook file's text; syntax and shape errors name the line."""
     import yaml
 
     try:
@@ -101,17 +140,7 @@ def parse_text(text: str, source: str, layer: str) -> list[Entry]:
     raw_entries = document.get("entries") or []
     if not isinstance(raw_entries, list):
         raise PhrasebookError(f"{source}: 'entries' must be a list of entries")
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_entries):
-        entry = _parse_entry(raw, index, text, source, layer)
-        if entry.id in seen:
-            raise PhrasebookError(
-                f"{source}: entry '{entry.id}', field 'id': duplicate id in this file"
-            )
-        seen.add(entry.id)
-        entries.append(entry)
-    return entries
+    return raw_entries
 
 
 def load_file(layer_file: LayerFile) -> list[Entry]:
@@ -144,7 +173,7 @@ def _entry_line(text: str, index: int) -> int | None:
         for key, value in root.value if root is not None else []:
             if key.value == "entries":
                 return int(value.value[index].start_mark.line) + 1
-    except (yaml.YAMLError, AttributeError, IndexError, TypeError):
+    except (yaml.YAMLError, AttributeError, IndexError, TypeError, ValueError):
         return None
     return None
 
@@ -156,7 +185,8 @@ class _EntryProblem(Exception):
         self.problem = problem
 
 
-def _parse_entry(raw: object, index: int, text: str, source: str, layer: str) -> Entry:
+def parse_entry(raw: object, index: int, text: str, source: str, layer: str) -> Entry:
+    """Validate entry number `index` (0-based) of a file; `text` is only used to find its line."""
     entry_name = f"#{index + 1}"
     try:
         if not isinstance(raw, dict):
@@ -165,10 +195,12 @@ def _parse_entry(raw: object, index: int, text: str, source: str, layer: str) ->
             entry_name = f"'{raw['id']}'"
         return _build_entry(raw, source, layer)
     except _EntryProblem as problem:
-        line = _entry_line(text, index)
-        where = f"{source}:{line}" if line else source
-        raise PhrasebookError(
-            f"{where}: entry {entry_name}, field '{problem.field_name}': {problem.problem}"
+        raise EntryError(
+            where=source,
+            line=_entry_line(text, index),
+            entry=entry_name,
+            field=problem.field_name,
+            problem=problem.problem,
         ) from None
 
 

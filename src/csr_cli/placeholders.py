@@ -27,6 +27,13 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "return_phone": "the shop's return phone (退货电话)",
     "item": "item name (商品名)",
     "ems_fee": "EMS fee in yuan (EMS运费)",
+    "paid": "what the buyer paid in yuan (实付金额)",
+    "return_shipping": "return postage the buyer prepaid, in yuan (退货运费)",
+    "kept": "what the kept items cost after re-settling, in yuan (保留商品结算金额)",
+    "last_day": "last day to ask for a no-reason return (无理由退货截止日)",
+    "category": "kind of goods (商品类别)",
+    "condition": "state of the goods (商品状态)",
+    "region": "province or region shipped to (收货地区)",
 }
 
 

@@ -11,6 +11,7 @@ from csr_cli.placeholders import describe, fill, names_in
 from csr_cli.search import search
 from csr_cli.state import load_state, save_state
 from csr_cli.store import Phrasebook
+from csr_cli.usage import record_use
 
 ROTATION_STATE = "rotation"
 
@@ -68,9 +69,15 @@ def choose_variant(entry: Entry, requested: int | None) -> int:
 
 
 def remember_variant(entry: Entry, index: int) -> None:
+    """Record a reply that is being handed out: its rotation, and one more use for the stats.
+
+    Every path that delivers a reply (reply, search --copy, the calculators, the picker) calls
+    this once; `deliver` only sees the text, so the count lives here.
+    """
     rotation = load_state(ROTATION_STATE)
     rotation[entry.id] = index
     save_state(ROTATION_STATE, rotation)
+    record_use(entry.id)
 
 
 def needed_values(entry: Entry, index: int, values: Mapping[str, str]) -> list[Needed]:

@@ -11,9 +11,15 @@ from csr_cli.lexicon import candidate_phrases
 from csr_cli.phrasebook import Entry
 from csr_cli.store import Phrasebook
 from csr_cli.textterms import is_han, normalize, runs, stem, substrings, text_terms
+from csr_cli.usage import use_counts
 
 PREFIX_EXPANSION = 30  # pinyin prefixes: at most this many completions per word
 EXACT_BONUS = 1000.0  # an exact id or alias always comes first
+# Postings are impact-ordered; the best 1000 of a term hold every entry that term can lift into
+# a top-10, and reading no more keeps a query over 100k entries fast.
+POSTINGS_PER_TERM = 1000
+MAX_TERMS = 200  # the rarest query terms; SQLite allows 500 parts in one compound SELECT
+HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
 
 
 @dataclass(frozen=True)
@@ -26,19 +32,24 @@ class Hit:
 def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = None) -> list[Hit]:
     """The best entries for `query`, best first; an empty list when nothing matches."""
     db = book.connection
-    tids = _term_ids(db, query_terms(db, query), _pinyin_prefixes(query))
+    terms = _find_terms(db, query_terms(db, query), _pinyin_prefixes(query))
+    scores = _scores(db, terms, role, limit)
     exact = _exact_doc(db, query)
-    scores = _scores(db, list(tids), role, limit)
     if exact is not None and (role is None or exact[1] == role):
         scores[exact[0]] = scores.get(exact[0], 0.0) + EXACT_BONUS
     if not scores:
         scores = _fuzzy_ids(db, query, role, limit)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    matched = _matched_pieces(db, [doc for doc, _ in ranked], tids)
-    return [
-        Hit(book.entry_at(doc), round(score, 3), tuple(matched.get(doc, ())))
-        for doc, score in ranked
-    ]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    pieces = {term.partition(":")[2] for term, _ in terms.values() if term[0] in HIGHLIGHTED}
+    hits = []
+    for doc, score in ranked:
+        entry = book.entry_at(doc)
+        hits.append(Hit(entry, round(score, 3), _matched_pieces(entry, pieces)))
+    # Equal scores go to the reply used more often; the sort is stable, so unused ties keep
+    # their order. `scores` holds at most limit + 1 entries, so this costs one file read.
+    uses = use_counts()
+    hits.sort(key=lambda hit: (-hit.score, -uses.get(hit.entry.id, 0)))
+    return hits[:limit]
 
 
 def query_terms(db: sqlite3.Connection, query: str) -> set[str]:
@@ -67,31 +78,39 @@ def _pinyin_prefixes(query: str) -> list[str]:
     return [f"{kind}:{word}" for word in words if len(word) >= 2 for kind in ("pf", "pi")]
 
 
-def _term_ids(db: sqlite3.Connection, terms: set[str], prefixes: list[str]) -> dict[int, str]:
-    found = dict(
-        db.execute(
-            f"SELECT tid, term FROM terms WHERE term IN ({_marks(terms)})", tuple(terms)
-        ).fetchall()
-    )
+def _find_terms(
+    db: sqlite3.Connection, terms: set[str], prefixes: list[str]
+) -> dict[int, tuple[str, int]]:
+    """term id -> (term, document frequency) for the query terms the index knows."""
+    rows = db.execute(
+        f"SELECT tid, term, df FROM terms WHERE term IN ({_marks(terms)})", tuple(terms)
+    ).fetchall()
     for prefix in prefixes:
-        rows = db.execute(
-            "SELECT tid, term FROM terms WHERE term > ? AND term < ? LIMIT ?",
+        rows += db.execute(
+            "SELECT tid, term, df FROM terms WHERE term > ? AND term < ? LIMIT ?",
             (prefix, prefix + "\uffff", PREFIX_EXPANSION),
-        )
-        found.update(rows.fetchall())
-    return found
+        ).fetchall()
+    return {tid: (term, df) for tid, term, df in rows}
 
 
 def _scores(
-    db: sqlite3.Connection, tids: list[int], role: str | None, limit: int
+    db: sqlite3.Connection, terms: dict[int, tuple[str, int]], role: str | None, limit: int
 ) -> dict[int, float]:
-    if not tids:
+    """Sum each entry's stored weights over the query terms, reading only each list's head."""
+    if not terms:
         return {}
-    role_filter = "AND e.role = ?" if role else ""
+    rarest = sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
+    head = "SELECT * FROM (SELECT doc, w FROM postings WHERE tid = ? ORDER BY w DESC LIMIT ?)"
+    union = " UNION ALL ".join([head] * len(rarest))
+    role_join = "JOIN entries e ON e.pos = s.doc WHERE e.role = ?" if role else ""
     rows = db.execute(
-        f"SELECT p.doc, SUM(p.w) AS s FROM postings p JOIN entries e ON e.pos = p.doc "
-        f"WHERE p.tid IN ({_marks(tids)}) {role_filter} GROUP BY p.doc ORDER BY s DESC LIMIT ?",
-        (*tids, *([role] if role else []), limit),
+        f"SELECT s.doc, SUM(s.w) AS total FROM ({union}) s {role_join} "
+        "GROUP BY s.doc ORDER BY total DESC LIMIT ?",
+        (
+            *(value for tid in rarest for value in (tid, POSTINGS_PER_TERM)),
+            *([role] if role else []),
+            limit,
+        ),
     )
     return dict(rows.fetchall())
 
@@ -130,21 +149,15 @@ def _fuzzy_ids(
     return scores
 
 
-def _matched_pieces(
-    db: sqlite3.Connection, docs: list[int], tids: dict[int, str]
-) -> dict[int, list[str]]:
-    if not docs or not tids:
-        return {}
-    rows = db.execute(
-        f"SELECT doc, tid FROM postings WHERE doc IN ({_marks(docs)}) AND tid IN ({_marks(tids)})",
-        (*docs, *tids),
+def _matched_pieces(entry: Entry, pieces: set[str]) -> tuple[str, ...]:
+    """The query pieces that occur in the entry's words, longest first, for highlighting."""
+    haystack = normalize(
+        " ".join([*entry.keywords, entry.title_zh, entry.title, entry.id, entry.variants[0]])
     )
-    matched: dict[int, list[str]] = {}
-    for doc, tid in rows:
-        kind, _, value = tids[tid].partition(":")
-        if kind in ("b", "u", "k", "w", "n"):
-            matched.setdefault(doc, []).append(value)
-    return {doc: sorted(set(pieces), key=len, reverse=True) for doc, pieces in matched.items()}
+    found = {piece for piece in pieces if piece in haystack}
+    # A piece inside a longer found piece adds nothing to the highlight.
+    kept = [p for p in found if not any(p != other and p in other for other in found)]
+    return tuple(sorted(kept, key=len, reverse=True))
 
 
 def _marks(values: Sized) -> str:

@@ -121,8 +121,8 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
     lexicon = load_lexicon()
     db.executescript(
         """
-        CREATE TABLE terms (term TEXT PRIMARY KEY, tid INTEGER) WITHOUT ROWID;
-        CREATE TABLE postings (tid INTEGER, doc INTEGER, w REAL, PRIMARY KEY (tid, doc))
+        CREATE TABLE terms (term TEXT PRIMARY KEY, tid INTEGER, df INTEGER) WITHOUT ROWID;
+        CREATE TABLE postings (tid INTEGER, w REAL, doc INTEGER, PRIMARY KEY (tid, w DESC, doc))
             WITHOUT ROWID;
         CREATE TABLE char_pinyin (ch TEXT PRIMARY KEY, py TEXT) WITHOUT ROWID;
         CREATE TABLE lexicon (phrase TEXT PRIMARY KEY, class TEXT) WITHOUT ROWID;
@@ -160,14 +160,19 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
             for term, tid in vocabulary.items()
         ),
     )
+    # Postings are stored best first within each term, so a query can read just the head of a
+    # very common term's list (an impact-ordered index).
     db.execute(
-        "INSERT INTO postings SELECT r.tid, r.doc, t.w * r.tf * ? / (r.tf + d.norm) "
+        "INSERT INTO postings SELECT r.tid, t.w * r.tf * ? / (r.tf + d.norm) AS w, r.doc "
         "FROM raw r JOIN term_weight t ON t.tid = r.tid JOIN doc_norm d ON d.doc = r.doc "
-        "ORDER BY r.tid, r.doc",
+        "ORDER BY r.tid, w DESC, r.doc",
         (K1 + 1,),
     )
     db.executescript("DROP TABLE raw; DROP TABLE doc_norm; DROP TABLE term_weight;")
-    db.executemany("INSERT INTO terms VALUES (?, ?)", vocabulary.items())
+    db.executemany(
+        "INSERT INTO terms VALUES (?, ?, ?)",
+        ((term, tid, df[tid]) for term, tid in vocabulary.items()),
+    )
     db.executemany("INSERT INTO char_pinyin VALUES (?, ?)", pinyin.items())
     db.executemany("INSERT INTO lexicon VALUES (?, ?)", lexicon.items())
 

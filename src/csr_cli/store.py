@@ -25,7 +25,11 @@ def _fingerprint(files: list[LayerFile]) -> str:
     parts: list[object] = [__version__, SCHEMA_VERSION]
     for path, layer in [*((f.path, f.layer) for f in files), (paths.lexicon_file(), "lexicon")]:
         stat = path.stat()
-        parts.append([str(path), layer, stat.st_mtime_ns, stat.st_size])
+        # Size and mtime alone miss a same-size rewrite within one mtime tick; csr's own writes
+        # rename a new file into place, so the inode (and ctime) changes on every one of them.
+        parts.append(
+            [str(path), layer, stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns]
+        )
     return json.dumps(parts, ensure_ascii=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -56,9 +56,15 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def placeholder_values(entry: Entry, index: int, assignments: list[str] | None) -> dict[str, str]:
-    """Config, then --set, then a prompt per missing value on a terminal, else entry defaults."""
-    values = {**load_config(), **parse_assignments(assignments or [])}
+def placeholder_values(
+    entry: Entry,
+    index: int,
+    assignments: list[str] | None,
+    computed: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Config, --set, values a calculator `computed`, then a prompt per missing value on a
+    terminal, else entry defaults."""
+    values = {**load_config(), **parse_assignments(assignments or []), **(computed or {})}
     ask = interactive()
     for needed in needed_values(entry, index, values):
         if ask:
@@ -70,8 +76,36 @@ def placeholder_values(entry: Entry, index: int, assignments: list[str] | None) 
     return values
 
 
-def build_reply(entry: Entry, index: int, assignments: list[str] | None) -> Reply:
-    return compose(entry, index, placeholder_values(entry, index, assignments))
+def build_reply(
+    entry: Entry,
+    index: int,
+    assignments: list[str] | None,
+    computed: Mapping[str, str] | None = None,
+) -> Reply:
+    reply = compose(entry, index, placeholder_values(entry, index, assignments, computed))
+    warn_if_lint_problems(reply.text, entry)
+    return reply
+
+
+def warn_if_lint_problems(text: str, entry: Entry) -> None:
+    """Warn on stderr when a team or personal phrase breaks a `csr lint` rule; it is still sent.
+    Bundled phrases are linted by the test suite, so they cost nothing here."""
+    if entry.layer == "bundled":
+        return
+    from csr_cli.errors import CsrError
+    from csr_cli.lint import lint_text, shop_data
+
+    try:
+        problems = lint_text(text, allow=shop_data(load_config().values()))
+    except CsrError as exc:  # a broken tone.yaml must not stop the reply
+        note(f"! lint skipped: {exc}")
+        return
+    if problems:
+        note(
+            f"! '{entry.id}' ({entry.layer} phrase) breaks the house tone; check it before sending:"
+        )
+        for problem in problems:
+            note(f"  {problem.describe()}")
 
 
 def deliver(text: str, *, no_copy: bool, render: Callable[[], None]) -> None:

@@ -13,8 +13,16 @@ from csr_cli.errors import UsageError
 
 config_app = typer.Typer(
     help="Show or change your defaults (shop, agent, …) and where csr keeps its files.",
-    no_args_is_help=True,
+    add_completion=False,
+    invoke_without_command=True,
 )
+
+
+@config_app.callback()
+def config_root(ctx: typer.Context) -> None:
+    """Show or change your defaults (shop, agent, …) and where csr keeps its files."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
 
 
 @config_app.command("show")

@@ -1,0 +1,51 @@
+"""`csr pick` (and a bare `csr` on a terminal): find, fill and copy a reply in a few keys."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from csr_cli.commands._common import NoCopyOpt, SetOpt, build_reply, deliver
+from csr_cli.commands.reply import Role
+from csr_cli.config import load_config, parse_assignments
+from csr_cli.errors import UsageError
+from csr_cli.replies import remember_variant
+from csr_cli.store import open_phrasebook
+
+CANCELLED_EXIT = 130  # what a shell reports for Ctrl-C, so `csr pick && …` stops
+
+
+def on_terminal() -> bool:
+    """Whether a person is at both ends: the picker reads keys and draws on the screen."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def pick(
+    query: Annotated[
+        list[str] | None, typer.Argument(help="Start with this query, e.g. yj or 能便宜点吗.")
+    ] = None,
+    role: Annotated[Role | None, typer.Option("--role", "-r", help="Only this role.")] = None,
+    assignments: SetOpt = None,
+    no_copy: NoCopyOpt = False,
+) -> None:
+    """Pick a reply interactively: type to search, Tab for variants, Enter to copy."""
+    if not on_terminal():
+        raise UsageError(
+            "csr pick needs a terminal on stdin and stdout; in scripts and pipes use "
+            "`csr search QUERY` (or `csr search QUERY --copy`)"
+        )
+    from csr_cli.picker import run_picker
+    from csr_cli.picking import PickerModel
+
+    values = {**load_config(), **parse_assignments(assignments or [])}
+    model = PickerModel(open_phrasebook(), values=values, role=role.value if role else None)
+    choice = run_picker(model, query=" ".join(query or []))
+    if choice is None:
+        raise typer.Exit(CANCELLED_EXIT)
+    entry, index = choice
+    # The same path as `csr reply`: missing placeholders are asked for, one by one, here.
+    result = build_reply(entry, index, assignments)
+    remember_variant(entry, index)
+    deliver(result.text, no_copy=no_copy, render=lambda: typer.echo(result.text))

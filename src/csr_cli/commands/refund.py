@@ -1,0 +1,146 @@
+"""`csr refund`: how much to refund, with the working, the rule and a drafted reply."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from csr_cli.commands._calculator import PolicyOpt, View, draft, finish, policy
+from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
+from csr_cli.errors import UsageError
+from csr_cli.money import fmt, parse_amount, parse_amounts
+from csr_cli.policy.refund import PartialReturn, RefundReason, RefundResult, refund_due
+
+
+def refund(
+    paid: Annotated[
+        str,
+        typer.Argument(
+            metavar="PAID",
+            help="What the buyer paid in total, shipping included: 190, ¥190, 190元.",
+        ),
+    ],
+    shipping: Annotated[
+        str | None, typer.Option("--shipping", metavar="S", help="Outbound shipping in PAID.")
+    ] = None,
+    reason: Annotated[
+        RefundReason,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="Why: color, size and changed-mind are no-reason; defect, wrong-item and "
+            "damaged-on-arrival are quality.",
+        ),
+    ] = RefundReason.no_reason,
+    return_shipping: Annotated[
+        str | None,
+        typer.Option(
+            "--return-shipping", metavar="X", help="Return postage the buyer prepaid (quality)."
+        ),
+    ] = None,
+    items: Annotated[
+        str | None,
+        typer.Option(
+            "--items", metavar="P,P", help="Partial return: every item's price, e.g. 120,80."
+        ),
+    ] = None,
+    returning: Annotated[
+        str | None,
+        typer.Option(
+            "--returning", metavar="P", help="Partial return: the returned items' prices."
+        ),
+    ] = None,
+    discount: Annotated[
+        str | None,
+        typer.Option("--discount", metavar="D", help="Partial return: the order's 满减, e.g. 30."),
+    ] = None,
+    discount_threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--discount-threshold",
+            metavar="T",
+            help="Partial return: the 满减 threshold, e.g. 200.",
+        ),
+    ] = None,
+    free_shipping_threshold: Annotated[
+        str | None,
+        typer.Option(
+            "--free-shipping-threshold",
+            metavar="F",
+            help="Partial return: the order's free-shipping threshold (default: the policy's).",
+        ),
+    ] = None,
+    policy_file: PolicyOpt = None,
+    assignments: SetOpt = None,
+    no_copy: NoCopyOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Work out a refund: what was paid, less what the reason makes the buyer bear."""
+    loaded = policy(policy_file)
+    partial = _partial(
+        items=items,
+        returning=returning,
+        discount=discount,
+        discount_threshold=discount_threshold,
+        free_shipping_threshold=free_shipping_threshold,
+        policy_threshold=loaded.shipping.free_threshold,
+    )
+    result = refund_due(
+        paid=parse_amount(paid, "PAID"),
+        shipping=_optional(shipping, "--shipping"),
+        reason=reason,
+        return_shipping=_optional(return_shipping, "--return-shipping"),
+        policy=loaded,
+        partial=partial,
+    )
+    reply = draft(result.reply_id, result.reply_values, assignments)
+    finish(
+        data=result.to_json(),
+        view=_view(result),
+        reply=reply,
+        loaded=loaded,
+        as_json=as_json,
+        no_copy=no_copy,
+    )
+
+
+def _optional(text: str | None, option: str) -> Decimal | None:
+    return None if text is None else parse_amount(text, option)
+
+
+def _partial(
+    *,
+    items: str | None,
+    returning: str | None,
+    discount: str | None,
+    discount_threshold: str | None,
+    free_shipping_threshold: str | None,
+    policy_threshold: Decimal | None,
+) -> PartialReturn | None:
+    """The partial-return flags as one order, or None for a whole-order refund."""
+    if items is None or returning is None:
+        if items or returning or discount or discount_threshold or free_shipping_threshold:
+            raise UsageError(
+                "a partial return needs --items (every item's price) and --returning (the "
+                "returned items' prices), e.g. --items 120,80 --returning 80"
+            )
+        return None
+    threshold = _optional(free_shipping_threshold, "--free-shipping-threshold")
+    return PartialReturn(
+        items=tuple(parse_amounts(items, "--items")),
+        returning=tuple(parse_amounts(returning, "--returning")),
+        discount=_optional(discount, "--discount"),
+        discount_threshold=_optional(discount_threshold, "--discount-threshold"),
+        free_shipping_threshold=policy_threshold if threshold is None else threshold,
+    )
+
+
+def _view(result: RefundResult) -> View:
+    headline = (
+        "refund: declined for now"
+        if result.refund is None
+        else f"refund: {fmt(result.refund)} ({result.reason.value})"
+    )
+    return View(headline, result.steps, result.rule, result.warnings)

@@ -1,0 +1,63 @@
+"""`csr shipping`: fee, free or not, courier and days to a region, and a drafted reply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from csr_cli.commands._calculator import PolicyOpt, View, draft, finish, policy
+from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
+from csr_cli.money import fmt, parse_amount
+from csr_cli.policy.shipping import Courier, ShippingResult, shipping_quote
+
+
+def shipping(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", metavar="REGION", help="Province or region: 浙江, 浙江省, Zhejiang, 江浙沪."
+        ),
+    ],
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", metavar="A", help="The order amount (decides free shipping)."),
+    ] = None,
+    courier: Annotated[
+        Courier | None,
+        typer.Option("--courier", help="standard (default) or ems (the buyer's choice)."),
+    ] = None,
+    policy_file: PolicyOpt = None,
+    assignments: SetOpt = None,
+    no_copy: NoCopyOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Quote shipping to a region: fee, whether free, courier and days."""
+    loaded = policy(policy_file)
+    result = shipping_quote(
+        to=to,
+        amount=None if amount is None else parse_amount(amount, "--amount"),
+        courier=courier,
+        policy=loaded.shipping,
+    )
+    reply = draft(result.reply_id, result.reply_values, assignments)
+    finish(
+        data=result.to_json(),
+        view=_view(result),
+        reply=reply,
+        loaded=loaded,
+        as_json=as_json,
+        no_copy=no_copy,
+    )
+
+
+def _view(result: ShippingResult) -> View:
+    if result.free and result.fee:
+        free = " (the order ships free by the default courier; this is the EMS difference)"
+    else:
+        free = " (free)" if result.free else ""
+    headline = (
+        f"shipping to {result.region}: {fmt(result.fee)} by {result.courier}, "
+        f"{result.days} days{free}"
+    )
+    return View(headline, result.steps, result.rule, result.warnings)

@@ -1,0 +1,159 @@
+"""Merging imported replies into a phrasebook file without duplicating any, with a report.
+
+Matching: an imported entry with an id matches the target entry with that id. One without an
+id (a quick-phrase row) matches the entry that has its shortcut code as an alias, else one that
+already holds any of its texts. A match gains only the texts, tags, aliases, keywords and
+placeholders it lacks; anything else becomes a new entry, with an id derived from its shortcut
+code (`yj`), or `imported-<n>` when there is no usable code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from csr_cli.editing import Document, Target, fresh_id, transaction
+from csr_cli.interchange import Incoming, Sheet
+from csr_cli.phrasebook import Entry
+
+
+@dataclass(frozen=True)
+class Outcome:
+    where: str
+    id: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"where": self.where, "id": self.id, "detail": self.detail}
+
+
+@dataclass
+class ImportReport:
+    file: str
+    format: str
+    encoding: str
+    target: str
+    layer: str
+    dry_run: bool
+    replaced: bool
+    added: list[Outcome] = field(default_factory=list)
+    merged: list[Outcome] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "encoding": self.encoding,
+            "target": self.target,
+            "layer": self.layer,
+            "dry_run": self.dry_run,
+            "replaced": self.replaced,
+            "added": [o.to_json() for o in self.added],
+            "merged": [o.to_json() for o in self.merged],
+            "skipped": [o.to_json() for o in self.skipped],
+            "warnings": self.warnings,
+        }
+
+
+def import_sheet(
+    sheet: Sheet, target: Target, others: list[Entry], *, replace_all: bool, dry_run: bool
+) -> ImportReport:
+    """Merge (or with `replace_all`, replace) the target's entries with the sheet's.
+
+    `others` are the entries csr reads from other files, so derived ids never take an id
+    that exists elsewhere and alias clashes with them are reported.
+    """
+    report = ImportReport(
+        sheet.source,
+        sheet.format,
+        sheet.encoding,
+        str(target.path),
+        target.layer,
+        dry_run,
+        replace_all,
+        warnings=list(sheet.warnings),
+    )
+    report.skipped = [Outcome(skip.where, "", skip.reason) for skip in sheet.skipped]
+    own = target.path.resolve()
+    other = [entry for entry in others if Path(entry.source).resolve() != own]
+
+    def change(document: Document) -> ImportReport:
+        if replace_all:
+            document.clear()
+        for incoming in sheet.incoming:
+            _merge_one(document, incoming, other, report)
+        return report
+
+    return transaction(target, change, dry_run=dry_run)
+
+
+def _merge_one(
+    document: Document, incoming: Incoming, other: list[Entry], report: ImportReport
+) -> None:
+    index = _match(document, incoming)
+    if index is None:
+        entry = incoming.entry
+        if incoming.derived_id:
+            taken = {e.id for e in other} | document.ids()
+            entry = replace(entry, id=fresh_id(entry.aliases[0] if entry.aliases else "", taken))
+        document.add(entry)
+        report.added.append(Outcome(incoming.where, entry.id, _added_detail(entry, other)))
+        report.warnings.extend(_alias_clashes(entry, other))
+        return
+    before = document.get(index)
+    after = _union(before, incoming.entry)
+    if after == before:
+        report.skipped.append(Outcome(incoming.where, before.id, f"already in '{before.id}'"))
+        return
+    document.put(index, after)
+    added = len(after.variants) - len(before.variants)
+    report.merged.append(Outcome(incoming.where, before.id, f"+{added} variant(s)"))
+
+
+def _match(document: Document, incoming: Incoming) -> int | None:
+    entry = incoming.entry
+    if not incoming.derived_id:
+        return document.find(entry.id)
+    codes = {alias.lower() for alias in entry.aliases}
+    if codes:
+        found = document.find_by(lambda e: bool(codes & {a.lower() for a in e.aliases}))
+        if found is not None:
+            return found
+    texts = set(entry.variants)
+    return document.find_by(lambda e: bool(texts & set(e.variants)))
+
+
+def _union(before: Entry, incoming: Entry) -> Entry:
+    def united(key: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*getattr(before, key), *getattr(incoming, key)]))
+
+    return replace(
+        before,
+        tags=united("tags"),
+        aliases=united("aliases"),
+        keywords=united("keywords"),
+        variants=united("variants"),
+        placeholders={**incoming.placeholders, **before.placeholders}
+        if set(incoming.placeholders) - set(before.placeholders)
+        else before.placeholders,
+    )
+
+
+def _added_detail(entry: Entry, other: list[Entry]) -> str:
+    detail = f"{len(entry.variants)} variant(s)"
+    hidden = next((e for e in other if e.id == entry.id), None)
+    if hidden is not None:
+        detail += f"; overrides the {hidden.layer} entry"
+    return detail
+
+
+def _alias_clashes(entry: Entry, other: list[Entry]) -> list[str]:
+    owners = {alias.lower(): e for e in other if e.id != entry.id for alias in e.aliases}
+    return [
+        f"alias '{alias}' of '{entry.id}' is also an alias of {owners[alias.lower()].layer} "
+        f"'{owners[alias.lower()].id}'; `csr check` reports such clashes"
+        for alias in entry.aliases
+        if alias.lower() in owners
+    ]

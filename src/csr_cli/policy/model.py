@@ -1,0 +1,409 @@
+"""The shop policy: the bundled defaults with a shop's file layered on top, validated strictly.
+
+A shop file may be more generous than the law, never stricter: a value that undercuts the legal
+floor is replaced by the legal value and a warning says so (`Policy.warnings`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from csr_cli import paths
+from csr_cli.errors import PolicyError, UsageError
+from csr_cli.fileio import atomic_write_text
+from csr_cli.money import parse_amount
+from csr_cli.policy.regions import find_region
+
+POLICY_ENV = "CSR_POLICY"
+LEGAL_WINDOW_DAYS = 7
+LEGAL_REFUND_DAYS = 7
+SHOP_RULE = "shop rule"
+LAW = "law"
+
+
+class Category(str, Enum):
+    general = "general"
+    custom = "custom"
+    perishable = "perishable"
+    digital_opened = "digital-opened"
+    periodical = "periodical"
+    confirmed_nonreturnable = "confirmed-nonreturnable"
+
+
+class Condition(str, Enum):
+    new = "new"
+    tried = "tried"
+    worn = "worn"
+    washed = "washed"
+    tags_removed = "tags-removed"
+    seal_broken = "seal-broken"
+    activated = "activated"
+    long_wear = "long-wear"
+
+
+CATEGORIES = tuple(category.value for category in Category)
+CONDITIONS = tuple(condition.value for condition in Condition)
+# Consumer Rights Protection Law art. 25: the only categories a shop may exclude.
+LEGAL_EXCLUSIONS = frozenset(CATEGORIES) - {"general"}
+# Trying on or inspecting keeps goods intact (2017 measures), so these never block a return.
+ALWAYS_INTACT = frozenset({"new", "tried"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The rule that decided an answer, and whether it is the shop's own or the law."""
+
+    text: str
+    source: str  # SHOP_RULE or LAW
+
+
+@dataclass(frozen=True)
+class RefundPolicy:
+    deduct_outbound_shipping: bool
+    due_within_days: int
+
+
+@dataclass(frozen=True)
+class CompensationPolicy:
+    goodwill_rate: Decimal
+    keep_damaged_rate: Decimal
+    gift_price_below: Decimal
+    gift_small: Decimal
+    gift_large: Decimal
+
+
+@dataclass(frozen=True)
+class ReturnPolicy:
+    window_days: int
+    excluded_categories: frozenset[str]
+    not_intact_conditions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    regions: tuple[str, ...]
+    fee: Decimal
+    days: str
+
+
+@dataclass(frozen=True)
+class ShippingPolicy:
+    courier: str
+    fee: Decimal
+    days: str
+    zones: tuple[Zone, ...]
+    ems_fee: Decimal
+    ems_days: str
+    free_threshold: Decimal | None
+    remote_regions: frozenset[str]
+    free_to_remote: bool
+    not_served: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Policy:
+    refund: RefundPolicy
+    compensation: CompensationPolicy
+    returns: ReturnPolicy
+    shipping: ShippingPolicy
+    files: tuple[str, ...]  # the files it was built from, defaults first
+    warnings: tuple[str, ...]  # legal-floor corrections, for the agent to see
+
+
+def default_policy_file() -> Path:
+    return paths.bundled_policies_dir() / "default.yaml"
+
+
+def shop_policy_file(option: Path | None) -> Path | None:
+    """The shop's file: --policy, else CSR_POLICY, else policy.yaml in the config dir, else none."""
+    if option is not None:
+        if not option.is_file():
+            raise UsageError(f"--policy: no such file '{option}'; pass the path of a policy YAML")
+        return option
+    from_env = os.environ.get(POLICY_ENV)
+    if from_env:
+        path = Path(from_env).expanduser()
+        if not path.is_file():
+            raise PolicyError(f"{POLICY_ENV} names '{path}', which does not exist; fix or unset it")
+        return path
+    personal = paths.personal_policy()
+    return personal if personal.is_file() else None
+
+
+def load_policy(option: Path | None = None) -> Policy:
+    default_file = default_policy_file()
+    defaults = _read(default_file)
+    shop_file = shop_policy_file(option)
+    overlay = _read(shop_file) if shop_file else {}
+    if shop_file:
+        _check_keys(overlay, defaults, str(shop_file), "")
+    reader = _Reader(_merge(defaults, overlay), overlay, str(default_file), str(shop_file or ""))
+    return reader.build(tuple(str(f) for f in (default_file, shop_file) if f))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The parsed file, from a JSON copy in the cache dir while the file is unchanged, so a
+    normal run never imports yaml (~20 ms)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the policy: {exc}") from None
+    resolved = str(path.resolve())
+    stamp = [resolved, stat.st_mtime_ns, stat.st_size]
+    key = hashlib.sha1(resolved.encode()).hexdigest()[:16]
+    cache = paths.cache_dir() / f"policy-{key}.json"
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(cached, dict) and cached.get("stamp") == stamp:
+            return dict(cached["data"])
+    data = _parse(path)
+    # A value JSON can't hold (a YAML date) just goes uncached; validation reports it.
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        atomic_write_text(cache, json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False))
+    return data
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot read the policy: {exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f":{mark.line + 1}" if mark else ""
+        raise PolicyError(
+            f"{path}{where}: YAML syntax error: {exc.problem}; fix the file"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{path}: YAML error: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: a policy file must be a mapping (refund:, shipping:, …)")
+    return data
+
+
+def _check_keys(overlay: Any, defaults: Any, source: str, where: str) -> None:
+    """Reject keys the defaults don't have, so a typo never silently does nothing."""
+    if isinstance(defaults, dict):
+        if not isinstance(overlay, dict):
+            raise PolicyError(f"{source}: {where} must be a mapping")
+        for key, value in overlay.items():
+            if key not in defaults:
+                allowed = ", ".join(str(k) for k in defaults)
+                raise PolicyError(f"{source}: unknown key '{where}{key}'; allowed here: {allowed}")
+            _check_keys(value, defaults[key], source, f"{where}{key}.")
+    elif isinstance(defaults, list) and defaults and isinstance(defaults[0], dict):
+        if not isinstance(overlay, list):
+            raise PolicyError(f"{source}: {where.rstrip('.')} must be a list")
+        for number, item in enumerate(overlay, start=1):
+            _check_keys(item, defaults[0], source, f"{where.rstrip('.')}[{number}].")
+
+
+def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class _Reader:
+    """Typed access to the merged document; errors name the file the bad value came from."""
+
+    def __init__(self, data: dict[str, Any], overlay: dict[str, Any], default: str, shop: str):
+        self.data, self.overlay, self.default, self.shop = data, overlay, default, shop
+        self.warnings: list[str] = []
+
+    def build(self, files: tuple[str, ...]) -> Policy:
+        return Policy(
+            refund=self._refund(),
+            compensation=self._compensation(),
+            returns=self._returns(),
+            shipping=self._shipping(),
+            files=files,
+            warnings=tuple(self.warnings),
+        )
+
+    def source(self, key: str) -> str:
+        node: Any = self.overlay
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return self.default
+            node = node[part]
+        return self.shop
+
+    def raw(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise PolicyError(f"{self.default}: '{key}' is missing")
+            node = node[part]
+        return node
+
+    def fail(self, key: str, problem: str) -> PolicyError:
+        return PolicyError(f"{self.source(key)}: {key}: {problem}")
+
+    def floor(self, key: str, message: str) -> None:
+        self.warnings.append(f"{self.source(key)}: {key}: {message}")
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw(key)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false (got {value!r})")
+        return value
+
+    def whole(self, key: str, minimum: int = 0) -> int:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(key, f"must be a whole number of at least {minimum} (got {value!r})")
+        return value
+
+    def amount(self, key: str, value: Any = None) -> Decimal:
+        value = self.raw(key) if value is None else value
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.fail(key, f"must be an amount in yuan, e.g. 10 or 9.9 (got {value!r})")
+        try:
+            return parse_amount(str(value), key)
+        except UsageError as exc:
+            raise PolicyError(f"{self.source(key)}: {exc}") from None
+
+    def rate(self, key: str) -> Decimal:
+        value = self.raw(key)
+        try:
+            rate = Decimal(str(value))
+        except InvalidOperation:
+            rate = Decimal(-1)
+        if isinstance(value, bool) or not rate.is_finite() or not 0 <= rate <= 1:
+            raise self.fail(key, f"must be a fraction between 0 and 1, e.g. 0.10 (got {value!r})")
+        return rate
+
+    def days(self, key: str, value: Any = None) -> str:
+        value = self.raw(key) if value is None else value
+        text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        low, _, high = text.partition("-")
+        if not (low.isdigit() and (not high or (high.isdigit() and int(high) >= int(low)))):
+            raise self.fail(key, f"must be days like 3 or 2-4 (got {value!r})")
+        return text
+
+    def names(self, key: str, allowed: tuple[str, ...]) -> list[str]:
+        value = self.raw(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, f"must be a list of names from: {', '.join(allowed)}")
+        unknown = [item for item in value if item not in allowed]
+        if unknown:
+            raise self.fail(key, f"unknown '{unknown[0]}'; use names from: {', '.join(allowed)}")
+        return list(value)
+
+    def regions(self, key: str, value: Any = None) -> tuple[str, ...]:
+        value = self.raw(key) if value is None else value
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "must be a list of region names, e.g. [新疆, 西藏]")
+        try:
+            return tuple(find_region(item) for item in value)
+        except UsageError as exc:
+            raise self.fail(key, str(exc)) from None
+
+    def _refund(self) -> RefundPolicy:
+        due = self.whole("refund.due_within_days", 1)
+        if due > LEGAL_REFUND_DAYS:
+            self.floor(
+                "refund.due_within_days",
+                f"{due} days is later than the law allows (the refund is due within "
+                f"{LEGAL_REFUND_DAYS} days of receiving the return, 消费者权益保护法 art. 25); "
+                f"using {LEGAL_REFUND_DAYS}",
+            )
+            due = LEGAL_REFUND_DAYS
+        return RefundPolicy(self.boolean("refund.deduct_outbound_shipping"), due)
+
+    def _compensation(self) -> CompensationPolicy:
+        return CompensationPolicy(
+            goodwill_rate=self.rate("compensation.goodwill_rate"),
+            keep_damaged_rate=self.rate("compensation.keep_damaged_rate"),
+            gift_price_below=self.amount("compensation.missing_gift.price_below"),
+            gift_small=self.amount("compensation.missing_gift.small"),
+            gift_large=self.amount("compensation.missing_gift.large"),
+        )
+
+    def _returns(self) -> ReturnPolicy:
+        window = self.whole("returns.window_days")
+        if window < LEGAL_WINDOW_DAYS:
+            self.floor(
+                "returns.window_days",
+                f"{window} days is shorter than the legal {LEGAL_WINDOW_DAYS}-day no-reason "
+                f"return (消费者权益保护法 art. 25); using {LEGAL_WINDOW_DAYS}",
+            )
+            window = LEGAL_WINDOW_DAYS
+        excluded = self.names("returns.excluded_categories", CATEGORIES)
+        for category in sorted(set(excluded) - LEGAL_EXCLUSIONS):
+            self.floor(
+                "returns.excluded_categories",
+                f"'{category}' goods may not be excluded from no-reason returns (the law "
+                "allows only custom, perishable, digital-opened, periodical and "
+                "confirmed-nonreturnable goods); ignoring it",
+            )
+        conditions = self.names("returns.not_intact_conditions", CONDITIONS)
+        for condition in sorted(set(conditions) & ALWAYS_INTACT):
+            self.floor(
+                "returns.not_intact_conditions",
+                f"'{condition}' goods are intact (trying on or inspecting is normal, 2017 "
+                "measures on no-reason returns); ignoring it",
+            )
+        return ReturnPolicy(
+            window_days=window,
+            excluded_categories=frozenset(excluded) & LEGAL_EXCLUSIONS,
+            not_intact_conditions=frozenset(conditions) - ALWAYS_INTACT,
+        )
+
+    def _shipping(self) -> ShippingPolicy:
+        courier = self.raw("shipping.courier")
+        if not isinstance(courier, str) or not courier.strip():
+            raise self.fail("shipping.courier", "must be the courier's name, e.g. 中通快递")
+        threshold = self.raw("shipping.free_threshold")
+        return ShippingPolicy(
+            courier=courier.strip(),
+            fee=self.amount("shipping.fee"),
+            days=self.days("shipping.days"),
+            zones=self._zones(),
+            ems_fee=self.amount("shipping.ems.fee"),
+            ems_days=self.days("shipping.ems.days"),
+            free_threshold=None if threshold is None else self.amount("shipping.free_threshold"),
+            remote_regions=frozenset(self.regions("shipping.remote_regions")),
+            free_to_remote=self.boolean("shipping.free_to_remote"),
+            not_served=frozenset(self.regions("shipping.not_served")),
+        )
+
+    def _zones(self) -> tuple[Zone, ...]:
+        key = "shipping.zones"
+        raw = self.raw(key)
+        if not isinstance(raw, list):
+            raise self.fail(key, "must be a list of {name, regions, fee, days}")
+        zones = []
+        for item in raw:
+            if not isinstance(item, dict) or set(item) != {"name", "regions", "fee", "days"}:
+                raise self.fail(key, "each zone needs exactly name, regions, fee and days")
+            if not isinstance(item["name"], str) or not item["name"].strip():
+                raise self.fail(key, "a zone's name must be a text, e.g. 江浙沪")
+            zones.append(
+                Zone(
+                    name=item["name"].strip(),
+                    regions=self.regions(key, item["regions"]),
+                    fee=self.amount(key, item["fee"]),
+                    days=self.days(key, item["days"]),
+                )
+            )
+        return tuple(zones)

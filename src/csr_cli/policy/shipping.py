@@ -1,0 +1,185 @@
+"""Shipping fee, free shipping, courier and days to a region (../shared/policy_rules.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from csr_cli.errors import PolicyError
+from csr_cli.money import ZERO, fmt, fmt_chat
+from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy, Zone
+from csr_cli.policy.regions import find_region
+
+
+class Courier(str, Enum):
+    standard = "standard"
+    ems = "ems"
+
+
+EMS_NAME = "EMS"
+
+
+@dataclass(frozen=True)
+class ShippingResult:
+    region: str
+    fee: Decimal
+    free: bool | None  # None: no order amount given, so not known yet
+    courier: str
+    days: str
+    remote: bool
+    short_of_free: Decimal | None  # how much more the order needs for free shipping
+    rule: Rule
+    steps: tuple[str, ...]
+    warnings: tuple[str, ...]
+    reply_id: str
+    reply_values: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "fee": fmt(self.fee),
+            "free": self.free,
+            "courier": self.courier,
+            "days": self.days,
+            "region": self.region,
+            "remote": self.remote,
+            "short_of_free": None if self.short_of_free is None else fmt(self.short_of_free),
+            "rule": self.rule.text,
+            "source": self.rule.source,
+            "steps": list(self.steps),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class _Leg:
+    courier: str
+    fee: Decimal
+    days: str
+    chosen_ems: bool  # EMS by the buyer's choice, not because the courier can't reach
+
+
+def shipping_quote(
+    *, to: str, amount: Decimal | None, courier: Courier | None, policy: ShippingPolicy
+) -> ShippingResult:
+    region = find_region(to, groups={zone.name: zone.regions for zone in policy.zones})
+    if region in policy.not_served:
+        raise PolicyError(
+            f"the shop's policy has no rate for {region} (cross-border); quote it by hand or "
+            "add it to shipping in your policy file"
+        )
+    zone = _zone(region, policy)
+    remote = region in policy.remote_regions
+    standard_fee = zone.fee if zone else policy.fee
+    leg, steps, warnings = _leg(
+        region=region, zone=zone, remote=remote, courier=courier, policy=policy
+    )
+    free = _free(amount=amount, remote=remote, policy=policy)
+    fee = leg.fee
+    if free:
+        fee = max(leg.fee - standard_fee, ZERO) if leg.chosen_ems else ZERO
+        steps.append(_free_step(amount=amount, leg=leg, standard_fee=standard_fee, policy=policy))
+    short = None
+    if free is False and policy.free_threshold is not None and amount is not None:
+        if remote and not policy.free_to_remote:
+            steps.append(f"free shipping does not cover remote regions such as {region}")
+        else:
+            short = policy.free_threshold - amount
+            steps.append(
+                f"{fmt(amount)} < {fmt(policy.free_threshold)}: add {fmt(short)} more for "
+                "free shipping"
+            )
+    if amount is None and policy.free_threshold is not None:
+        steps.append(f"free shipping from {fmt(policy.free_threshold)} (no --amount given)")
+    return ShippingResult(
+        region=region,
+        fee=fee,
+        free=free,
+        courier=leg.courier,
+        days=leg.days,
+        remote=remote,
+        short_of_free=short,
+        rule=_rule(policy),
+        steps=tuple(steps),
+        warnings=tuple(warnings),
+        reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short),
+        reply_values={
+            "region": region,
+            "courier": leg.courier,
+            "shipping": fmt_chat(fee),
+            "days": leg.days,
+            "threshold": fmt_chat(policy.free_threshold or ZERO),
+            "amount": fmt_chat(short or ZERO),
+        },
+    )
+
+
+def _zone(region: str, policy: ShippingPolicy) -> Zone | None:
+    return next(
+        (zone for zone in policy.zones if region == zone.name or region in zone.regions), None
+    )
+
+
+def _leg(
+    *, region: str, zone: Zone | None, remote: bool, courier: Courier | None, policy: ShippingPolicy
+) -> tuple[_Leg, list[str], list[str]]:
+    """The courier that carries the parcel, with the working and any warning."""
+    warnings = []
+    if remote:
+        if courier is Courier.standard:
+            warnings.append(f"{policy.courier} can't reach {region}: the parcel goes by EMS")
+        step = (
+            f"{region} is a remote region the courier can't reach → EMS {fmt(policy.ems_fee)}, "
+            f"{policy.ems_days} days"
+        )
+        return _Leg(EMS_NAME, policy.ems_fee, policy.ems_days, False), [step], warnings
+    if courier is Courier.ems:
+        step = f"EMS by choice → {fmt(policy.ems_fee)}, {policy.ems_days} days"
+        return _Leg(EMS_NAME, policy.ems_fee, policy.ems_days, True), [step], warnings
+    fee, days = (zone.fee, zone.days) if zone else (policy.fee, policy.days)
+    where = f"{region} is in {zone.name}" if zone and zone.name != region else region
+    step = f"{where} → {policy.courier} {fmt(fee)}, {days} days"
+    return _Leg(policy.courier, fee, days, False), [step], warnings
+
+
+def _free(*, amount: Decimal | None, remote: bool, policy: ShippingPolicy) -> bool | None:
+    if amount is None:
+        return None
+    if policy.free_threshold is None or (remote and not policy.free_to_remote):
+        return False
+    return amount >= policy.free_threshold
+
+
+def _free_step(
+    *, amount: Decimal | None, leg: _Leg, standard_fee: Decimal, policy: ShippingPolicy
+) -> str:
+    reached = f"{fmt(amount or ZERO)} ≥ {fmt(policy.free_threshold or ZERO)}: free shipping"
+    if not leg.chosen_ems:
+        return f"{reached} → fee 0.00"
+    difference = max(leg.fee - standard_fee, ZERO)
+    return (
+        f"{reached} covers {fmt(standard_fee)} by {policy.courier}; EMS by choice → the buyer "
+        f"pays the difference {fmt(leg.fee)} − {fmt(standard_fee)} = {fmt(difference)}"
+    )
+
+
+def _rule(policy: ShippingPolicy) -> Rule:
+    zones = "".join(f", {zone.name} {fmt(zone.fee)}" for zone in policy.zones)
+    free = (
+        f"free from {fmt(policy.free_threshold)}"
+        if policy.free_threshold is not None
+        else "no free shipping"
+    )
+    return Rule(
+        f"Shipping: {policy.courier} {fmt(policy.fee)}{zones}; EMS {fmt(policy.ems_fee)} "
+        f"nationwide; {free}; regions the courier can't reach go by EMS",
+        SHOP_RULE,
+    )
+
+
+def _reply_id(*, free: bool | None, leg: _Leg, remote: bool, short: Decimal | None) -> str:
+    if free:
+        return "shipping-ems-difference" if leg.chosen_ems else "shipping-free"
+    if short is not None:
+        return "shipping-almost-free"
+    return "shipping-remote-ems" if remote else "shipping-quote"

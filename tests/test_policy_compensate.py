@@ -1,0 +1,123 @@
+"""`csr compensate`: caps by reason, offers above the cap, and unconditional goodwill."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from policy_helpers import calc, default_policy, fails, run
+
+from csr_cli.config import set_value
+from csr_cli.phrasebook import layer_files, load_all
+from csr_cli.policy.compensate import CompensationReason, compensation_cap
+
+POLICY = default_policy().compensation
+
+
+@pytest.mark.parametrize(
+    ("args", "cap"),
+    [
+        # the worked examples: 250 -> 25.00; 99.99 -> 9.99; 0.05 -> 0.00
+        (["250"], "25.00"),
+        (["99.99"], "9.99"),
+        (["0.05"], "0.00"),
+        (["99.99", "--reason", "missing-gift"], "5.00"),
+        (["100", "--reason", "missing-gift"], "10.00"),
+        (["99.99", "--reason", "keep-damaged"], "49.99"),
+        (["88", "--reason", "minor-defect", "--shipping", "8"], "8.00"),
+    ],
+)
+def test_caps(args: list[str], cap: str) -> None:
+    assert calc("compensate", *args)["cap"] == cap
+
+
+def test_rounding_down_is_shown_in_the_working() -> None:
+    data = calc("compensate", "99.99")
+    assert data["steps"] == ["99.99 × 10% = 9.999 → 9.99 (caps round down to the fen)"]
+    assert data["reason"] == "goodwill"
+    assert data["source"] == "shop rule"
+
+
+def test_an_offer_above_the_cap_needs_approval_and_is_never_lowered() -> None:
+    data = calc("compensate", "250", "--offer", "30")
+    assert (data["cap"], data["offer"], data["within_cap"]) == ("25.00", "30.00", False)
+    assert data["steps"][-1] == "offer 30.00 > cap 25.00: needs a supervisor's approval"
+    assert data["reply"]["id"] == "compensation-needs-approval"
+    assert "30元" in data["reply"]["text"]
+    result = run("compensate", "250", "--offer", "30", "--no-copy")
+    assert result.stdout.splitlines()[0] == (
+        "cap: 25.00 (goodwill); offer 30.00 needs a supervisor's approval"
+    )
+    assert "warning: 30.00 is above the 25.00 cap: ask a supervisor" in result.stderr
+
+
+def test_an_offer_within_the_cap_is_the_amount_in_the_reply() -> None:
+    data = calc("compensate", "250", "--offer", "20")
+    assert data["within_cap"] is True
+    assert data["reply"]["id"] == "compensation-offer"
+    assert "20元" in data["reply"]["text"]
+    assert calc("compensate", "250")["within_cap"] is None
+
+
+def test_goodwill_is_unconditional_in_the_output_and_the_reply() -> None:
+    data = calc("compensate", "250")
+    assert data["unconditional"] is True
+    assert any("unconditional" in warning for warning in data["warnings"])
+    result = run("compensate", "250", "--no-copy")
+    assert "warning: the payment is unconditional" in result.stderr
+    assert "never conditional on the review" in result.stdout
+
+
+def test_every_goodwill_variant_says_the_payment_is_unconditional() -> None:
+    entry = next(e for e in load_all(layer_files()) if e.id == "compensation-offer")
+    for text in entry.variants:
+        assert re.search(r"没有任何附加条件|没有任何关系|都不受影响", text), text
+        assert not re.search(r"修改评价|删除评价|改评|删评|追评|好评", text), text
+
+
+def test_a_zero_cap_asks_a_supervisor_instead_of_offering_nothing() -> None:
+    data = calc("compensate", "0.05")
+    assert data["reply"]["id"] == "compensation-ask-supervisor"
+    assert "0元" not in data["reply"]["text"]
+
+
+def test_minor_defect_needs_the_shipping_fee_and_other_reasons_refuse_it() -> None:
+    assert fails("compensate", "88", "--reason", "minor-defect").startswith(
+        "error: --reason minor-defect needs --shipping"
+    )
+    assert fails("compensate", "88", "--shipping", "8").startswith(
+        "error: --shipping applies only to --reason minor-defect"
+    )
+
+
+def test_damaged_item_asks_for_photos_first() -> None:
+    data = calc("compensate", "300", "--reason", "keep-damaged")
+    assert data["cap"] == "150.00"
+    assert any("photos" in warning for warning in data["warnings"])
+
+
+def test_the_payout_record_names_the_handler() -> None:
+    set_value("agent", "小美")
+    record = calc("compensate", "250", "--offer", "20")["record"]
+    assert (record["problem"], record["amount"], record["handler"]) == ("goodwill", "20.00", "小美")
+    assert re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", record["time"])
+
+
+@given(
+    fen=st.integers(min_value=0, max_value=10**10),
+    reason=st.sampled_from([CompensationReason.goodwill, CompensationReason.keep_damaged]),
+)
+def test_a_cap_is_never_above_its_rate_and_within_a_fen_of_it(
+    fen: int, reason: CompensationReason
+) -> None:
+    price = Decimal(fen) / 100
+    rate = (
+        POLICY.goodwill_rate if reason is CompensationReason.goodwill else POLICY.keep_damaged_rate
+    )
+    cap = compensation_cap(price=price, reason=reason, shipping=None, offer=None, policy=POLICY).cap
+    assert cap <= price * rate
+    assert price * rate - cap < Decimal("0.01")
+    assert cap == cap.quantize(Decimal("0.01"))

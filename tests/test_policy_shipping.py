@@ -1,0 +1,137 @@
+"""`csr shipping`: regions by any name, zones, EMS for remote regions, free shipping."""
+
+from __future__ import annotations
+
+import pytest
+from policy_helpers import calc, fails, run, write_policy
+
+from csr_cli import paths
+from csr_cli.errors import UsageError
+from csr_cli.policy.regions import REGIONS, find_region
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("浙江", "浙江"),
+        ("浙江省", "浙江"),
+        ("Zhejiang", "浙江"),
+        ("zhejiang", "浙江"),
+        ("ZHEJIANG", "浙江"),
+        ("上海市", "上海"),
+        ("Shanghai", "上海"),
+        ("新疆维吾尔自治区", "新疆"),
+        ("新疆维吾尔族自治区", "新疆"),
+        ("Xinjiang", "新疆"),
+        ("Inner Mongolia", "内蒙古"),
+        ("内蒙古自治区", "内蒙古"),
+        ("广西壮族自治区", "广西"),
+        ("Shaanxi", "陕西"),
+        ("Shanxi", "山西"),
+        ("Tibet", "西藏"),
+        ("Hong Kong", "香港"),
+    ],
+)
+def test_regions_by_chinese_pinyin_or_english_name(text: str, region: str) -> None:
+    assert find_region(text) == region
+
+
+def test_every_region_is_found_by_its_own_names() -> None:
+    for short, others in REGIONS.items():
+        assert {find_region(name) for name in (short, *others)} == {short}
+
+
+def test_an_unknown_region_suggests_and_lists_the_names() -> None:
+    with pytest.raises(UsageError) as caught:
+        find_region("Zhejang")
+    message = str(caught.value)
+    assert message.startswith("unknown region 'Zhejang'; did you mean 浙江? ")
+    assert message.endswith(", ".join(REGIONS))
+
+
+@pytest.mark.parametrize(
+    ("args", "fee", "courier", "days"),
+    [
+        (["--to", "浙江省"], "5.00", "快递", "1-2"),
+        (["--to", "Jiangsu"], "5.00", "快递", "1-2"),
+        (["--to", "上海市"], "5.00", "快递", "1-2"),
+        (["--to", "江浙沪"], "5.00", "快递", "1-2"),
+        (["--to", "广东"], "10.00", "快递", "2-4"),
+        (["--to", "Beijing", "--courier", "ems"], "20.00", "EMS", "2-5"),
+        (["--to", "新疆"], "20.00", "EMS", "2-5"),
+        (["--to", "Tibet"], "20.00", "EMS", "2-5"),
+    ],
+)
+def test_default_rates(args: list[str], fee: str, courier: str, days: str) -> None:
+    data = calc("shipping", *args)
+    assert (data["fee"], data["courier"], data["days"], data["free"]) == (fee, courier, days, None)
+
+
+def test_free_from_98_inclusive() -> None:
+    free = calc("shipping", "--to", "广东", "--amount", "98")
+    assert (free["fee"], free["free"], free["reply"]["id"]) == ("0.00", True, "shipping-free")
+    short = calc("shipping", "--to", "广东", "--amount", "97.99")
+    assert (short["fee"], short["free"], short["short_of_free"]) == ("10.00", False, "0.01")
+    assert short["reply"]["id"] == "shipping-almost-free"
+    assert "0.01元" in short["reply"]["text"]
+
+
+def test_json_keys() -> None:
+    data = calc("shipping", "--to", "Zhejiang", "--amount", "50")
+    assert set(data) >= {"fee", "free", "courier", "days", "reply"}
+    assert data["steps"] == [
+        "浙江 is in 江浙沪 → 快递 5.00, 1-2 days",
+        "50.00 < 98.00: add 48.00 more for free shipping",
+    ]
+    assert data["source"] == "shop rule"
+
+
+def test_remote_regions_go_by_ems_even_when_asked_for_the_courier() -> None:
+    result = run("shipping", "--to", "西藏", "--courier", "standard", "--no-copy")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "shipping to 西藏: 20.00 by EMS, 2-5 days"
+    assert "warning: 快递 can't reach 西藏: the parcel goes by EMS" in result.stderr
+    data = calc("shipping", "--to", "青海")
+    assert data["remote"] is True
+    assert data["reply"]["id"] == "shipping-remote-ems"
+    text = data["reply"]["text"]
+    assert "青海" in text and "20元" in text
+
+
+def test_free_shipping_covers_remote_ems_by_default_and_not_when_the_shop_says_so() -> None:
+    assert calc("shipping", "--to", "新疆", "--amount", "120")["fee"] == "0.00"
+    write_policy(paths.personal_policy(), "shipping:\n  free_to_remote: false\n")
+    data = calc("shipping", "--to", "新疆", "--amount", "120")
+    assert (data["fee"], data["free"]) == ("20.00", False)
+    assert data["reply"]["id"] == "shipping-remote-ems"
+
+
+def test_ems_by_choice_on_a_free_order_pays_the_difference() -> None:
+    data = calc("shipping", "--to", "上海", "--amount", "100", "--courier", "ems")
+    assert (data["fee"], data["free"], data["courier"]) == ("15.00", True, "EMS")
+    assert data["steps"][-1].endswith("the buyer pays the difference 20.00 − 5.00 = 15.00")
+    assert data["reply"]["id"] == "shipping-ems-difference"
+
+
+def test_a_shop_courier_and_threshold_from_its_policy() -> None:
+    write_policy(paths.personal_policy(), "shipping:\n  courier: 中通快递\n  free_threshold: 128\n")
+    data = calc("shipping", "--to", "广东", "--amount", "100")
+    assert (data["courier"], data["free"], data["short_of_free"]) == ("中通快递", False, "28.00")
+    assert "满128元包邮" in data["reply"]["text"] and "28元" in data["reply"]["text"]
+
+
+def test_no_free_shipping_at_all() -> None:
+    write_policy(paths.personal_policy(), "shipping:\n  free_threshold: null\n")
+    data = calc("shipping", "--to", "广东", "--amount", "500")
+    assert (data["fee"], data["free"]) == ("10.00", False)
+    assert data["reply"]["id"] == "shipping-quote"
+
+
+def test_unknown_and_unserved_regions_are_errors() -> None:
+    assert fails("shipping", "--to", "Atlantis").startswith(
+        "error: unknown region 'Atlantis'; use a province-level name"
+    )
+    assert fails("shipping", "--to", "香港") == (
+        "error: the shop's policy has no rate for 香港 (cross-border); quote it by hand or add "
+        "it to shipping in your policy file"
+    )
