@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from csr_cli.errors import MissingValues, NotFound, UsageError
 from csr_cli.phrasebook import Entry
 from csr_cli.placeholders import describe, fill, names_in
-from csr_cli.search import search
 from csr_cli.state import load_state, save_state
 from csr_cli.store import Phrasebook
 from csr_cli.usage import record_use
@@ -54,6 +53,8 @@ def find_entry(book: Phrasebook, key: str) -> Entry:
 
 def suggest(book: Phrasebook, key: str, limit: int = 5) -> list[str]:
     """The ids search ranks best for a key that is not an id or alias."""
+    from csr_cli.search import search  # only on this error path; `csr reply` never searches
+
     return [hit.entry.id for hit in search(book, key, limit=limit)]
 
 

@@ -7,16 +7,15 @@ renames it into place, so two processes that race both end up with a complete ca
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from csr_cli import __version__, paths
 from csr_cli.phrasebook import LAYERS, Entry, LayerFile, layer_files, load_all
-from csr_cli.search_index import write_index
 
 SCHEMA_VERSION = "1"
 
@@ -34,7 +33,8 @@ def _fingerprint(files: list[LayerFile]) -> str:
 
 
 def _cache_path(files: list[LayerFile]) -> Path:
-    key = hashlib.sha1("\n".join(str(f.path) for f in files).encode()).hexdigest()[:16]
+    # crc32, not hashlib: OpenSSL's start-up alone would cost more than the rest of a lookup.
+    key = f"{zlib.crc32(chr(10).join(str(f.path) for f in files).encode()):08x}"
     return paths.cache_dir() / f"phrasebook-{key}.sqlite"
 
 
@@ -144,6 +144,8 @@ def _write(db: sqlite3.Connection, entries: list[Entry], fingerprint: str) -> sq
             for pos, e in enumerate(entries)
         ),
     )
+    from csr_cli.search_index import write_index  # build time only
+
     write_index(db, entries)
     # A later layer's alias wins, like a later layer's id.
     by_layer = sorted(entries, key=lambda e: LAYERS.index(e.layer))
