@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csr_cli import clipboard
+from csr_cli.store import open_phrasebook
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -27,13 +28,30 @@ class RecordingClipboard:
         return clipboard.CopyResult(True, "test", "copied to the clipboard")
 
 
+@pytest.fixture(scope="session")
+def bundled_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The compiled cache of the bundled phrasebook, built once per test session.
+
+    Building it (with the search index) takes about a second; the cache is keyed by the files'
+    paths and stats, so a copy is exactly what each test would have built itself.
+    """
+    folder = tmp_path_factory.mktemp("bundled-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CSR_CACHE_DIR", str(folder))
+        patch.setenv("CSR_CONFIG_DIR", str(folder / "no-config"))
+        patch.delenv("CSR_PHRASEBOOK_PATH", raising=False)
+        open_phrasebook()
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_cache: Path) -> Path:
     for name in ("config", "state", "cache"):
         monkeypatch.setenv(f"CSR_{name.upper()}_DIR", str(tmp_path / name))
     for name in ("CSR_PHRASEBOOK_PATH", "CSR_NO_COPY", "CSR_POLICY", "NO_COLOR", "TMUX"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    shutil.copytree(bundled_cache, tmp_path / "cache")
     return tmp_path
 
 

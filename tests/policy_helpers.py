@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +14,8 @@ from csr_cli.policy.model import Policy, default_policy_file, load_policy
 runner = CliRunner()
 
 
-# Calculator tests share one compiled phrasebook: building it costs about a second per test.
-# The cache is keyed by the phrasebook files and their mtimes, so sharing it is safe; its own
-# behaviour is tested in test_phrasebook_loading.py.
-SHARED_CACHE = tempfile.mkdtemp(prefix="csr-policy-tests-cache-")
-atexit.register(shutil.rmtree, SHARED_CACHE, ignore_errors=True)
-
-
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return runner.invoke(app, list(args), env={"CSR_CACHE_DIR": SHARED_CACHE, **(env or {})})
+    return runner.invoke(app, list(args), env=env)
 
 
 def calc(*args: str, code: int = 0, env: dict[str, str] | None = None) -> dict[str, Any]:

@@ -134,9 +134,10 @@ def test_cache_is_rebuilt_when_a_layer_changes(isolated: Path) -> None:
         paths.personal_phrasebook(), "entries:\n  - id: mine\n    variants: ['亲，第一版']\n"
     )
     assert open_phrasebook().get("mine").variants == ("亲，第一版",)  # type: ignore[union-attr]
+    caches = sorted((isolated / "cache").glob("phrasebook-*.sqlite"))
     personal.write_text("entries:\n  - id: mine\n    variants: ['亲，第二版内容']\n", "utf-8")
     assert open_phrasebook().get("mine").variants == ("亲，第二版内容",)  # type: ignore[union-attr]
-    assert len(list((isolated / "cache").glob("phrasebook-*.sqlite"))) == 1
+    assert sorted((isolated / "cache").glob("phrasebook-*.sqlite")) == caches  # replaced in place
 
 
 def test_cache_is_reused_without_parsing_yaml(

@@ -26,6 +26,7 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "return_receiver": "return recipient (退货收件人)",
     "return_phone": "the shop's return phone (退货电话)",
     "item": "item name (商品名)",
+    "material": "fabric composition (面料成分)",
     "ems_fee": "EMS fee in yuan (EMS运费)",
     "paid": "what the buyer paid in yuan (实付金额)",
     "return_shipping": "return postage the buyer prepaid, in yuan (退货运费)",
