@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import typer
 
@@ -59,17 +59,32 @@ def draft(reply_id: str, computed: Mapping[str, str], assignments: list[str] | N
     return reply
 
 
+class Calculation(Protocol):
+    """A calculator's result: its JSON form and the phrasebook reply it drafts."""
+
+    @property
+    def reply_id(self) -> str: ...
+
+    @property
+    def reply_values(self) -> Mapping[str, str]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 def finish(
+    result: Calculation,
     *,
-    data: dict[str, Any],
     view: View,
-    reply: Reply,
     loaded: Policy,
+    assignments: list[str] | None,
     as_json: bool,
     no_copy: bool,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
-    """Print the result (JSON or the working) and copy the drafted reply."""
+    """Draft the reply, print the result (JSON or the working) and copy the reply."""
+    reply = draft(result.reply_id, result.reply_values, assignments)
     if as_json:
+        data = {**result.to_json(), **(extra or {})}
         payload = {**data, "warnings": [*loaded.warnings, *data.get("warnings", [])]}
         payload["reply"] = reply.to_json()
         deliver(reply.text, no_copy=no_copy, render=lambda: print_json(payload))

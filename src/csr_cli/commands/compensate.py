@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._calculator import PolicyOpt, View, draft, finish, policy
+from csr_cli.commands._calculator import PolicyOpt, View, finish, policy
 from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
 from csr_cli.config import load_config
 from csr_cli.money import fmt, parse_amount
@@ -48,15 +48,14 @@ def compensate(
         offer=None if offer is None else parse_amount(offer, "--offer"),
         policy=loaded.compensation,
     )
-    reply = draft(result.reply_id, result.reply_values, assignments)
-    data = {**result.to_json(), "record": _record(result)}
     finish(
-        data=data,
+        result,
         view=_view(result),
-        reply=reply,
         loaded=loaded,
+        assignments=assignments,
         as_json=as_json,
         no_copy=no_copy,
+        extra={"record": _record(result)},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._calculator import PolicyOpt, View, draft, finish, policy
+from csr_cli.commands._calculator import PolicyOpt, View, finish, policy
 from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
 from csr_cli.errors import UsageError
 from csr_cli.money import fmt, parse_amount, parse_amounts
@@ -95,12 +95,11 @@ def refund(
         policy=loaded,
         partial=partial,
     )
-    reply = draft(result.reply_id, result.reply_values, assignments)
     finish(
-        data=result.to_json(),
+        result,
         view=_view(result),
-        reply=reply,
         loaded=loaded,
+        assignments=assignments,
         as_json=as_json,
         no_copy=no_copy,
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from csr_cli import dates
-from csr_cli.commands._calculator import PolicyOpt, View, draft, finish, policy
+from csr_cli.commands._calculator import PolicyOpt, View, finish, policy
 from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
 from csr_cli.policy.model import Category, Condition
 from csr_cli.policy.returns import ReturnResult, check_return
@@ -56,12 +56,11 @@ def return_check(
         gift_missing=gift_missing,
         policy=loaded.returns,
     )
-    reply = draft(result.reply_id, result.reply_values, assignments)
     finish(
-        data=result.to_json(),
+        result,
         view=_view(result),
-        reply=reply,
         loaded=loaded,
+        assignments=assignments,
         as_json=as_json,
         no_copy=no_copy,
     )
