@@ -54,6 +54,12 @@ print(json.dumps({"median_ms": statistics.median(times), "p95_ms": times[int(len
 """
 
 
+def package_dir() -> Path:
+    import csr_cli
+
+    return Path(csr_cli.__file__).parent
+
+
 def csr_command() -> list[str]:
     script = Path(sys.executable).with_name("csr")
     return [str(script)] if script.exists() else [sys.executable, "-m", "csr_cli"]
@@ -125,6 +131,9 @@ def main() -> int:
             "NO_COLOR": "1",
         }
         base_env.pop("CSR_PHRASEBOOK_PATH", None)
+        # An installed csr has compiled bytecode (pip writes it); make a source checkout match.
+        base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(package_dir())], check=True)
         floor = median_ms([sys.executable, "-c", "pass"], base_env, args.runs)
         rows = [phrasebook_run("bundled", {**base_env, "CSR_CACHE_DIR": f"{tmp}/c0"}, args.runs)]
         for size in sizes:

@@ -50,18 +50,6 @@ entries:
 FILLED = "亲，感谢光临小美家，小美为您服务。"
 
 
-@pytest.fixture(scope="module")
-def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(autouse=True)
-def shared_cache(isolated: Path, built_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The compiled phrasebook is keyed by its files' paths and stamps, so sharing the folder
-    # across this module is safe and saves building the search index for every test.
-    monkeypatch.setenv("CSR_CACHE_DIR", str(built_cache))
-
-
 @pytest.fixture
 def personal() -> Path:
     return write_phrasebook(paths.personal_phrasebook(), PERSONAL)
@@ -406,7 +394,6 @@ def test_real_terminal_bare_csr_in_a_small_pane_under_no_color_then_esc(
     terminal: Tmux, clipboard_file: Path
 ) -> None:
     terminal.env["NO_COLOR"] = "1"
-    open_phrasebook()  # build the cache before the clock starts
     terminal.start("", width=40, height=8)
     screen = terminal.wait_for(lambda s: s.startswith(">") and "─" * 40 in s)
     lines = screen.splitlines()
@@ -427,7 +414,7 @@ def test_real_terminal_asks_for_a_missing_placeholder_after_enter(
     terminal: Tmux, clipboard_file: Path, personal: Path
 ) -> None:
     paths.config_file().write_text('agent = "小美"\n', encoding="utf-8")
-    open_phrasebook()
+    open_phrasebook()  # compile the personal layer here, not while the test waits on tmux
     terminal.start("pick pick-test-thanks", width=80, height=24)
     terminal.wait_for(lambda s: "pick-test-thanks · 感谢光临 · variant 1/2" in s)
     terminal.keys("Tab")

@@ -32,18 +32,6 @@ entries:
 """
 
 
-@pytest.fixture(scope="module")
-def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(autouse=True)
-def shared_cache(isolated: Path, built_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The compiled phrasebook is keyed by its files' paths and stamps, so one folder serves
-    # every test here and the search index is built once.
-    monkeypatch.setenv("CSR_CACHE_DIR", str(built_cache))
-
-
 def state_file() -> Path:
     return paths.state_dir() / f"{USAGE_STATE}.json"
 

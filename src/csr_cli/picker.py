@@ -127,14 +127,10 @@ def _container(model: PickerModel, buffer: Buffer) -> HSplit:
 def _key_bindings(model: PickerModel) -> KeyBindings:
     bindings = KeyBindings()
 
-    def step(delta: int) -> None:
-        bindings.add("down" if delta > 0 else "up")(lambda event: model.move(delta))
-        bindings.add("c-n" if delta > 0 else "c-p")(lambda event: model.move(delta))
-
-    step(1)
-    step(-1)
-    bindings.add("tab")(lambda event: model.cycle_variant(1))
-    bindings.add("s-tab")(lambda event: model.cycle_variant(-1))
+    for key, delta in (("down", 1), ("c-n", 1), ("up", -1), ("c-p", -1)):
+        bindings.add(key)(lambda event, delta=delta: model.move(delta))
+    for key, delta in (("tab", 1), ("s-tab", -1)):
+        bindings.add(key)(lambda event, delta=delta: model.cycle_variant(delta))
 
     @bindings.add("enter")
     def accept(event: KeyPressEvent) -> None:
@@ -176,7 +172,7 @@ def list_fragments(model: PickerModel, width: int) -> StyleAndTextTuples:
         base = "class:selected " if selected else ""
         fragments.append((base, "▸ " if selected else "  "))
         fragments.append((base + "class:id", fit(hit.entry.id, id_cells)))
-        for cells, text in ((title_cells, hit.entry.title_zh), (text_cells, _first_line(hit))):
+        for cells, text in ((title_cells, _title(hit)), (text_cells, _first_line(hit))):
             if cells:
                 fragments.append((base, "  "))
                 fragments.extend(_highlighted(fit(text, cells), hit.matched, base))
@@ -191,7 +187,7 @@ def column_widths(hits: list[Hit], width: int) -> tuple[int, int, int]:
     # Half the row at most, so a narrow split pane still shows the Chinese title.
     id_cells = min(room // 2, ID_CELLS, max(get_cwidth(hit.entry.id) for hit in hits))
     room -= id_cells
-    title_cells = min(TITLE_CELLS, max(get_cwidth(hit.entry.title_zh) for hit in hits), room - 2)
+    title_cells = min(TITLE_CELLS, max(get_cwidth(_title(hit)) for hit in hits), room - 2)
     if title_cells < MIN_COLUMN:
         title_cells = 0
     room -= title_cells + 2 if title_cells else 0
@@ -211,6 +207,11 @@ def fit(text: str, cells: int) -> str:
         kept.append(char)
         used += width
     return "".join(kept) + "…" + " " * (cells - 1 - used)
+
+
+def _title(hit: Hit) -> str:
+    # A team or personal entry may have only an English title.
+    return hit.entry.title_zh or hit.entry.title
 
 
 def _first_line(hit: Hit) -> str:
