@@ -39,7 +39,7 @@ def bundled_file() -> Path:
 
 
 def user_file() -> Path:
-    return paths.config_dir() / FILE_NAME
+    return paths.personal_kpi_policy()
 
 
 def shop_file(explicit: Path | None = None) -> Path | None:

@@ -40,6 +40,16 @@ def personal_phrasebook() -> Path:
     return config_dir() / "phrasebook.yaml"
 
 
+def personal_kpi_policy() -> Path:
+    """The shop's KPI scheme used when neither --policy nor CSR_KPI_POLICY names one."""
+    return config_dir() / "kpi.yaml"
+
+
+def personal_tone_rules() -> Path:
+    """The shop's own house-tone rules, read after the bundled ones."""
+    return config_dir() / "tone.yaml"
+
+
 def personal_policy() -> Path:
     """The shop policy used when neither --policy nor CSR_POLICY names one."""
     return config_dir() / "policy.yaml"

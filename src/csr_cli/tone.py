@@ -89,7 +89,7 @@ def tone_file() -> Path:
 
 
 def user_tone_file() -> Path:
-    return paths.config_dir() / "tone.yaml"
+    return paths.personal_tone_rules()
 
 
 def rules_files(extra: Sequence[Path] = ()) -> list[Path]:

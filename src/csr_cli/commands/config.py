@@ -58,10 +58,13 @@ def unset(key: Annotated[str, typer.Argument(help="The key to remove.")]) -> Non
 
 @config_app.command("path")
 def path(as_json: JsonOpt = False) -> None:
-    """Print where csr keeps its config, personal phrasebook, state and cache."""
+    """Print where csr keeps its config, personal phrasebook, shop rules, state and cache."""
     locations = {
         "config": str(paths.config_file()),
         "personal_phrasebook": str(paths.personal_phrasebook()),
+        "policy": str(paths.personal_policy()),
+        "kpi_policy": str(paths.personal_kpi_policy()),
+        "tone_rules": str(paths.personal_tone_rules()),
         "team_phrasebooks": [str(p) for p in paths.team_phrasebook_paths()],
         "bundled_phrasebook": str(paths.bundled_phrasebook_dir()),
         "state": str(paths.state_dir()),
