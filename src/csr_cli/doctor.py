@@ -18,7 +18,18 @@ from csr_cli import __version__, clipboard, paths
 from csr_cli.errors import CsrError
 from csr_cli.phrasebook import LayerFile, load_file
 
-PACKAGES = ("typer", "rich", "PyYAML", "ruamel.yaml", "filelock", "pyperclip", "platformdirs")
+PACKAGES = (
+    "typer",
+    "rich",
+    "PyYAML",
+    "ruamel.yaml",
+    "filelock",
+    "pyperclip",
+    "platformdirs",
+    "pypinyin",
+    "prompt_toolkit",
+    "openpyxl",
+)
 TEST_TEXT = "csr doctor: clipboard test 剪贴板测试"
 
 
