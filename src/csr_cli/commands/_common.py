@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from csr_cli import clipboard
 from csr_cli.config import load_config, parse_assignments
 from csr_cli.phrasebook import Entry
 from csr_cli.replies import Reply, compose, needed_values
@@ -111,6 +110,8 @@ def warn_if_lint_problems(text: str, entry: Entry) -> None:
 def deliver(text: str, *, no_copy: bool, render: Callable[[], None]) -> None:
     """Print the result with `render`, then copy `text` and say so on stderr."""
     render()
+    from csr_cli import clipboard  # not needed by --no-copy runs; keeps start-up lean
+
     if no_copy or clipboard.copy_disabled():
         return
     terminal = sys.stderr if sys.stderr.isatty() else None
