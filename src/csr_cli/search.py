@@ -10,16 +10,22 @@ from dataclasses import dataclass
 from csr_cli.lexicon import candidate_phrases
 from csr_cli.phrasebook import Entry
 from csr_cli.store import Phrasebook
-from csr_cli.textterms import is_han, normalize, runs, stem, substrings, text_terms
+from csr_cli.textterms import is_han, keyword_key, normalize, runs, stem, substrings, text_terms
 from csr_cli.usage import use_counts
 
 PREFIX_EXPANSION = 30  # pinyin prefixes: at most this many completions per word
 EXACT_BONUS = 1000.0  # an exact id or alias always comes first
+TYPO_BONUS = 100.0  # times the similarity: a near-miss of an id beats words matching elsewhere
+TYPO_SIMILARITY = 0.8
+TYPO_CANDIDATES = 2000
+MIN_TYPO_LENGTH = 4
 # Postings are impact-ordered; the best 1000 of a term hold every entry that term can lift into
 # a top-10, and reading no more keeps a query over 100k entries fast.
 POSTINGS_PER_TERM = 1000
 MAX_TERMS = 200  # the rarest query terms; SQLite allows 500 parts in one compound SELECT
-HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
+HIGHLIGHTED = "bukwn"
+LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
+EARLY_WEIGHT = 0.7  # the weight of a message's first word; its last word weighs 1  # kinds of term whose text can be highlighted in a result
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,12 @@ def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = 
     """The best entries for `query`, best first; an empty list when nothing matches."""
     db = book.connection
     terms = _find_terms(db, query_terms(db, query), _pinyin_prefixes(query))
-    scores = _scores(db, terms, role, limit)
+    scores = _scores(db, terms, _position_weights(query, terms), role, limit)
     exact = _exact_doc(db, query)
     if exact is not None and (role is None or exact[1] == role):
         scores[exact[0]] = scores.get(exact[0], 0.0) + EXACT_BONUS
-    if not scores:
-        scores = _fuzzy_ids(db, query, role, limit)
+    for doc, bonus in _typo_matches(db, query, role).items():
+        scores[doc] = scores.get(doc, 0.0) + bonus
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     pieces = {term.partition(":")[2] for term, _ in terms.values() if term[0] in HIGHLIGHTED}
     hits = []
@@ -93,21 +99,52 @@ def _find_terms(
     return {tid: (term, df) for tid, term, df in rows}
 
 
+def _position_weights(query: str, terms: dict[int, tuple[str, int]]) -> dict[int, float]:
+    """How much each term counts by where it stands in a long message.
+
+    Buyers open with greetings and context ("亲 在吗 我前天买的衬衫…") and end with what they
+    want ("…领子有个洞 咋弄"), so in a long message the later words weigh more. Terms that
+    are not a piece of the message's text (pinyin, word classes) count fully.
+    """
+    compact = keyword_key(query)
+    if len(compact) <= LONG_MESSAGE:
+        return {}
+    weights = {}
+    for tid, (term, _) in terms.items():
+        kind, _, value = term.partition(":")
+        start = compact.find(value) if kind in ("b", "u", "k", "n", "w") else -1
+        if start >= 0:
+            middle = (start + len(value) / 2) / len(compact)
+            weights[tid] = EARLY_WEIGHT + (1 - EARLY_WEIGHT) * middle
+    return weights
+
+
 def _scores(
-    db: sqlite3.Connection, terms: dict[int, tuple[str, int]], role: str | None, limit: int
+    db: sqlite3.Connection,
+    terms: dict[int, tuple[str, int]],
+    weights: dict[int, float],
+    role: str | None,
+    limit: int,
 ) -> dict[int, float]:
     """Sum each entry's stored weights over the query terms, reading only each list's head."""
     if not terms:
         return {}
     rarest = sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
-    head = "SELECT * FROM (SELECT doc, w FROM postings WHERE tid = ? ORDER BY w DESC LIMIT ?)"
+    head = (
+        "SELECT * FROM (SELECT doc, w * ? AS weighted FROM postings WHERE tid = ? "
+        "ORDER BY w DESC LIMIT ?)"
+    )
     union = " UNION ALL ".join([head] * len(rarest))
     role_join = "JOIN entries e ON e.pos = s.doc WHERE e.role = ?" if role else ""
     rows = db.execute(
-        f"SELECT s.doc, SUM(s.w) AS total FROM ({union}) s {role_join} "
+        f"SELECT s.doc, SUM(s.weighted) AS total FROM ({union}) s {role_join} "
         "GROUP BY s.doc ORDER BY total DESC LIMIT ?",
         (
-            *(value for tid in rarest for value in (tid, POSTINGS_PER_TERM)),
+            *(
+                value
+                for tid in rarest
+                for value in (weights.get(tid, 1.0), tid, POSTINGS_PER_TERM)
+            ),
             *([role] if role else []),
             limit,
         ),
@@ -127,25 +164,27 @@ def _exact_doc(db: sqlite3.Connection, query: str) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-def _fuzzy_ids(
-    db: sqlite3.Connection, query: str, role: str | None, limit: int
-) -> dict[int, float]:
-    """Typos in an id or alias (bargian → bargain), when nothing else matched."""
+def _typo_matches(db: sqlite3.Connection, query: str, role: str | None) -> dict[int, float]:
+    """Ids and aliases one slip away from an ASCII query (bargian, bargain-bos), by similarity.
+
+    Only names sharing the query's first two letters are compared: typos rarely hit the start
+    of a word, and the prefix keeps the comparison cheap in a 100k-entry phrasebook.
+    """
     key = normalize(query).strip()
-    if not key.isascii():
+    if not key.isascii() or " " in key or len(key) < MIN_TYPO_LENGTH:
         return {}
+    prefix = (key[:2], key[:2] + "\uffff")
     rows = db.execute(
-        "SELECT id, pos, role FROM entries UNION ALL "
-        "SELECT a.alias, e.pos, e.role FROM aliases a JOIN entries e ON e.id = a.entry_id"
+        "SELECT id, pos, role FROM entries WHERE id >= ? AND id < ? UNION ALL "
+        "SELECT a.alias, e.pos, e.role FROM aliases a JOIN entries e ON e.id = a.entry_id "
+        "WHERE a.alias >= ? AND a.alias < ? LIMIT ?",
+        (*prefix, *prefix, TYPO_CANDIDATES),
     ).fetchall()
-    names = {name: (pos, entry_role) for name, pos, entry_role in rows}
-    close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.6)
     scores: dict[int, float] = {}
-    for name in close:
-        pos, entry_role = names[name]
-        if role is None or entry_role == role:
-            ratio = difflib.SequenceMatcher(None, key, name).ratio()
-            scores[pos] = max(scores.get(pos, 0.0), ratio)
+    for name, pos, entry_role in rows:
+        ratio = difflib.SequenceMatcher(None, key, name).ratio()
+        if name != key and ratio >= TYPO_SIMILARITY and role in (None, entry_role):
+            scores[pos] = max(scores.get(pos, 0.0), TYPO_BONUS * ratio)
     return scores
 
 
