@@ -35,7 +35,12 @@ def hit_rates(cases_file: Path) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize(
-    "cases_file", [SHARED / "search_devset.yaml", REPO / "tests/data/search_heldout.yaml"]
+    "cases_file",
+    [
+        SHARED / "search_devset.yaml",
+        REPO / "tests/data/search_heldout.yaml",
+        REPO / "tests/data/search_heldout2.yaml",
+    ],
 )
 def test_buyer_messages_find_their_reply(cases_file: Path) -> None:
     top1, top3 = hit_rates(cases_file)
