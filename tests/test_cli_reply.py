@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import RecordingClipboard, write_phrasebook
+from conftest import RecordingClipboard, csr_executable, write_phrasebook
 from typer.testing import CliRunner
 
 from csr_cli import paths
@@ -22,9 +23,9 @@ entries:
     aliases: [xx]
     placeholders:
       shop: null
-      threshold: "98"
+      days: "3"
     variants:
-      - 亲，感谢您光临{shop}，满{threshold}元包邮哦～
+      - 亲，感谢您光临{shop}，{days}天内发货哦～
       - |-
         亲，{shop}祝您生活愉快！
         有问题随时找我们。
@@ -83,11 +84,11 @@ def test_no_copy_and_env_turn_copying_off(
 def test_placeholders_from_config_then_set_then_defaults(personal: Path) -> None:
     assert runner.invoke(app, ["config", "set", "shop", "小美家"]).exit_code == 0
     first = runner.invoke(app, ["reply", "thanks-shop", "-v", "1", "--no-copy"])
-    assert first.stdout == "亲，感谢您光临小美家，满98元包邮哦～\n"
+    assert first.stdout == "亲，感谢您光临小美家，3天内发货哦～\n"
     overridden = runner.invoke(
-        app, ["reply", "xx", "-v", "1", "--set", "shop=大美家", "-s", "threshold=99", "--no-copy"]
+        app, ["reply", "xx", "-v", "1", "--set", "shop=大美家", "-s", "days=2", "--no-copy"]
     )
-    assert overridden.stdout == "亲，感谢您光临大美家，满99元包邮哦～\n"
+    assert overridden.stdout == "亲，感谢您光临大美家，2天内发货哦～\n"
 
 
 def test_multiline_reply_is_printed_and_copied_whole(
@@ -125,9 +126,9 @@ def test_prompts_for_missing_values_on_a_terminal(
         app, ["reply", "thanks-shop", "-v", "1", "--no-copy"], input="小美家\n\n"
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("亲，感谢您光临小美家，满98元包邮哦～\n")
+    assert result.stdout.endswith("亲，感谢您光临小美家，3天内发货哦～\n")
     assert "shop (shop name (店铺名))" in result.stderr
-    assert "[98]" in result.stderr
+    assert "[3]" in result.stderr
 
 
 def test_json_output(clip: RecordingClipboard) -> None:
@@ -202,3 +203,59 @@ def test_broken_config_file_is_named() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("csr ")
+
+
+def test_policy_threshold_fills_replies(isolated: Path) -> None:
+    """A reply never quotes a free-shipping threshold other than the shop policy's."""
+    paths.personal_policy().parent.mkdir(parents=True, exist_ok=True)
+    paths.personal_policy().write_text("shipping:\n  free_threshold: 128\n", encoding="utf-8")
+    result = runner.invoke(app, ["reply", "free-shipping-request", "-v", "1", "--no-copy"])
+    assert result.exit_code == 0, result.output
+    assert "满128元" in result.stdout and "98" not in result.stdout
+    # a value the agent gives still wins
+    overridden = runner.invoke(
+        app, ["reply", "free-shipping-request", "-v", "1", "--set", "threshold=99", "--no-copy"]
+    )
+    assert "满99元" in overridden.stdout
+
+
+def test_empty_values_are_refused() -> None:
+    result = runner.invoke(app, ["reply", "greet", "--set", "shop=", "--set", "agent=小美"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: --set shop= has no value; give one, e.g. --set shop=…\n"
+    config = runner.invoke(app, ["config", "set", "shop", " "])
+    assert config.exit_code == 2
+    assert "to remove it use `csr config unset shop`" in config.stderr
+
+
+def test_a_misspelt_set_key_is_pointed_out() -> None:
+    result = runner.invoke(app, ["reply", "bargain", "-v", "1", "--set", "shpo=小店", "--no-copy"])
+    assert result.exit_code == 0
+    assert result.stderr == "note: 'bargain' has no placeholder shpo (it has: none)\n"
+
+
+def test_unwritable_config_dir_is_one_error_line(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = isolated / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CSR_CONFIG_DIR", str(blocker / "csr"))
+    result = runner.invoke(app, ["config", "set", "shop", "小美家"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {blocker / 'csr' / 'config.toml'}: cannot write")
+    assert result.stderr.count("\n") == 1
+
+
+def test_concurrent_replies_are_all_counted(isolated: Path) -> None:
+    procs = [
+        subprocess.Popen(
+            [*csr_executable(), "reply", "bargain", "--no-copy"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(12)
+    ]
+    assert all(proc.wait(timeout=60) == 0 for proc in procs)
+    counts = json.loads((isolated / "state" / "usage.json").read_text(encoding="utf-8"))
+    assert counts == {"bargain": 12}

@@ -48,7 +48,33 @@ def test_osc52_is_wrapped_for_tmux(no_backend: None, monkeypatch: pytest.MonkeyP
 def test_no_backend_and_no_terminal_is_a_note_not_a_crash(no_backend: None) -> None:
     result = real_copy("亲", None)
     assert not result.copied
-    assert result.note.startswith("not copied: no clipboard backend found; install xclip")
+    assert result.note.startswith("not copied: no clipboard backend found; ")
+
+
+@pytest.mark.parametrize(
+    ("installed", "display", "advice"),
+    [
+        ([], None, "install xclip, xsel or wl-clipboard, or run csr in a terminal"),
+        (["xclip"], None, "xclip is installed but there is no display; run csr in a terminal"),
+        (["xclip"], ":0", "install xclip, xsel or wl-clipboard, or run csr in a terminal"),
+    ],
+)
+def test_advice_fits_the_machine(
+    no_backend: None,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: list[str],
+    display: str | None,
+    advice: str,
+) -> None:
+    monkeypatch.setattr(
+        "shutil.which", lambda name: f"/usr/bin/{name}" if name in installed else None
+    )
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    if display:
+        monkeypatch.setenv("DISPLAY", display)
+    else:
+        monkeypatch.delenv("DISPLAY", raising=False)
+    assert real_copy("亲", None).note.endswith(advice)
 
 
 def test_failing_backend_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -69,6 +69,13 @@ def test_query_forms(query: str, expected: str) -> None:
     assert expected in top_ids(query), top_ids(query)
 
 
+def test_a_pasted_chat_log_of_any_length_still_works() -> None:
+    log = "亲在吗 我想问一下 " * 3000 + "快递三天没动了"
+    assert top_ids(log)[0] == "logistics-stuck"
+    result = runner.invoke(app, ["search", " ".join(f"word{i}" for i in range(12000)), "--json"])
+    assert result.exit_code == 0, result.output
+
+
 def test_exact_id_and_alias_rank_first() -> None:
     assert top_ids("complaint")[0] == "complaint"
     assert top_ids("kj")[0] == "bargain"

@@ -39,11 +39,17 @@ def copy(text: str, terminal: TextIO | None) -> CopyResult:
         terminal.write(osc52_sequence(text))
         terminal.flush()
         return CopyResult(True, "osc52", "copied through the terminal (OSC 52)")
-    return CopyResult(
-        False,
-        "none",
-        f"not copied: {failure}; install xclip, xsel or wl-clipboard, or run csr in a terminal",
-    )
+    return CopyResult(False, "none", f"not copied: {failure}; {_advice()}")
+
+
+def _advice() -> str:
+    """What would make copying work here: a clipboard program, or a display for the one there is."""
+    import shutil
+
+    installed = [name for name in ("xclip", "xsel", "wl-copy") if shutil.which(name)]
+    if installed and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return f"{installed[0]} is installed but there is no display; run csr in a terminal"
+    return "install xclip, xsel or wl-clipboard, or run csr in a terminal"
 
 
 def backend_name() -> str:

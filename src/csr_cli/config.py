@@ -36,12 +36,19 @@ def load_config(path: Path | None = None) -> dict[str, str]:
 def _save(values: dict[str, str], path: Path) -> None:
     import tomli_w
 
-    atomic_write_text(path, tomli_w.dumps(dict(sorted(values.items()))))
+    try:
+        atomic_write_text(path, tomli_w.dumps(dict(sorted(values.items()))))
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot write the config: {exc.strerror or exc}; check CSR_CONFIG_DIR"
+        ) from None
 
 
 def set_value(key: str, value: str, path: Path | None = None) -> None:
     if not KEY_RE.match(key):
         raise UsageError(f"'{key}' is not a valid key: use letters, digits and _ (e.g. shop)")
+    if not value.strip():
+        raise UsageError(f"'{key}' needs a value; to remove it use `csr config unset {key}`")
     path = paths.config_file() if path is None else path
     values = load_config(path)
     values[key] = value
@@ -69,5 +76,7 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
             raise UsageError(
                 f"--set expects key=value, e.g. --set shop=小美家 (got '{assignment}')"
             )
+        if not value.strip():
+            raise UsageError(f"--set {key}= has no value; give one, e.g. --set {key}=…")
         values[key] = value
     return values

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from csr_cli.errors import MissingValues, NotFound, UsageError
 from csr_cli.phrasebook import Entry
 from csr_cli.placeholders import describe, fill, names_in
-from csr_cli.state import load_state, save_state
+from csr_cli.state import load_state, update_state
 from csr_cli.store import Phrasebook
 from csr_cli.usage import record_use
 
@@ -75,9 +75,7 @@ def remember_variant(entry: Entry, index: int) -> None:
     Every path that delivers a reply (reply, search --copy, the calculators, the picker) calls
     this once; `deliver` only sees the text, so the count lives here.
     """
-    rotation = load_state(ROTATION_STATE)
-    rotation[entry.id] = index
-    save_state(ROTATION_STATE, rotation)
+    update_state(ROTATION_STATE, lambda rotation: rotation.update({entry.id: index}))
     record_use(entry.id)
 
 

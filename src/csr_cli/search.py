@@ -24,6 +24,7 @@ MIN_TYPO_LENGTH = 4
 POSTINGS_PER_TERM = 1000
 MAX_TERMS = 200  # the rarest query terms; SQLite allows 500 parts in one compound SELECT
 HIGHLIGHTED = "bukwn"
+MAX_QUERY_CHARS = 400
 LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
 EARLY_WEIGHT = 0.7  # the weight of a message's first word; its last word weighs 1  # kinds of term whose text can be highlighted in a result
 
@@ -37,6 +38,9 @@ class Hit:
 
 def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = None) -> list[Hit]:
     """The best entries for `query`, best first; an empty list when nothing matches."""
+    # A pasted chat log can be any length; the ask is at its end, and SQLite caps the number of
+    # parameters one query may bind.
+    query = query[-MAX_QUERY_CHARS:]
     db = book.connection
     terms = _find_terms(db, query_terms(db, query), _pinyin_prefixes(query))
     scores = _scores(db, terms, _position_weights(query, terms), role, limit)
@@ -140,11 +144,7 @@ def _scores(
         f"SELECT s.doc, SUM(s.weighted) AS total FROM ({union}) s {role_join} "
         "GROUP BY s.doc ORDER BY total DESC LIMIT ?",
         (
-            *(
-                value
-                for tid in rarest
-                for value in (weights.get(tid, 1.0), tid, POSTINGS_PER_TERM)
-            ),
+            *(value for tid in rarest for value in (weights.get(tid, 1.0), tid, POSTINGS_PER_TERM)),
             *([role] if role else []),
             limit,
         ),

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 
 from csr_cli.phrasebook import Entry
-from csr_cli.state import load_state, save_state
+from csr_cli.state import State, load_state, update_state
 from csr_cli.store import Phrasebook
 
 USAGE_STATE = "usage"
@@ -34,9 +34,15 @@ def use_counts() -> dict[str, int]:
 def record_use(entry_id: str) -> None:
     if counting_disabled():
         return
-    counts = use_counts()
-    counts[entry_id] = counts.get(entry_id, 0) + 1
-    save_state(USAGE_STATE, counts)
+
+    def count(counts: State) -> None:
+        previous = counts.get(entry_id)
+        if isinstance(previous, int) and not isinstance(previous, bool) and previous > 0:
+            counts[entry_id] = previous + 1
+        else:  # new, or damaged by hand: start counting afresh
+            counts[entry_id] = 1
+
+    update_state(USAGE_STATE, count)
 
 
 def by_use(book: Phrasebook, *, limit: int, role: str | None = None) -> list[Entry]:

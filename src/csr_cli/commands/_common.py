@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from csr_cli.config import load_config, parse_assignments
+from csr_cli.errors import UsageError
 from csr_cli.phrasebook import Entry
 from csr_cli.replies import Reply, compose, needed_values
 
@@ -55,15 +56,37 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
+def read_stdin_text(what: str) -> str:
+    """All of stdin as UTF-8 text (a BOM is allowed), with line breaks made `\\n`.
+
+    Read as bytes and decoded strictly: text-mode stdin decodes with surrogateescape, which lets
+    a GBK draft through as garbage instead of failing. `what` names the text in the error."""
+    data = typer.get_binary_stream("stdin").read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"stdin is not UTF-8 text (byte {exc.start + 1} is 0x{data[exc.start]:02X}); "
+            f"save the {what} as UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def placeholder_values(
     entry: Entry,
     index: int,
     assignments: list[str] | None,
     computed: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Config, --set, values a calculator `computed`, then a prompt per missing value on a
-    terminal, else entry defaults."""
-    values = {**load_config(), **parse_assignments(assignments or []), **(computed or {})}
+    """Config, --set, values a calculator `computed`, the shop policy's values (free-shipping
+    threshold, EMS fee), then a prompt per missing value on a terminal, else entry defaults."""
+    assigned = parse_assignments(assignments or [])
+    unknown = sorted(set(assigned) - set(entry.placeholders) - set(computed or {}))
+    if unknown:
+        known = ", ".join(entry.placeholders) or "none"
+        note(f"note: '{entry.id}' has no placeholder {', '.join(unknown)} (it has: {known})")
+    values = {**load_config(), **assigned, **(computed or {})}
+    values = {**_policy_values(entry, index, values), **values}
     ask = interactive()
     for needed in needed_values(entry, index, values):
         if ask:
@@ -73,6 +96,18 @@ def placeholder_values(
         elif needed.default is not None:
             values[needed.name] = needed.default
     return values
+
+
+def _policy_values(entry: Entry, index: int, values: Mapping[str, str]) -> dict[str, str]:
+    """The shop policy's values, loaded only when this variant needs one that is not set."""
+    from csr_cli.policy.placeholders import POLICY_PLACEHOLDERS
+
+    if not POLICY_PLACEHOLDERS & {needed.name for needed in needed_values(entry, index, values)}:
+        return {}
+    from csr_cli.policy.model import load_policy
+    from csr_cli.policy.placeholders import policy_values
+
+    return policy_values(load_policy())
 
 
 def build_reply(
