@@ -188,7 +188,7 @@ def parse_level(text: str) -> Level:
 
 
 def parse_rate(text: str) -> Decimal:
-    """`4.2%` or `0.042` as the fraction 0.042; a bare number above 1 is refused as ambiguous."""
+    """`4.2%` or `0.042` as the fraction 0.042; a bare number of 1 or more is refused."""
     raw = text.strip().replace("％", "%")
     percent = raw.endswith("%")
     try:
@@ -197,10 +197,14 @@ def parse_rate(text: str) -> Decimal:
         value = Decimal("NaN")
     if not value.is_finite():
         raise UsageError(f"'{text}' is not a rate; write 4.2% or 0.042")
+    # A bare 1 is a fraction (100%) only in theory: whoever types 1, like 4.2, means a percent.
+    if not percent and 1 <= value <= HUNDRED:
+        raise UsageError(
+            f"'{text}' without % is ambiguous (did you mean {value}%?); write 4.2% or 0.042"
+        )
     rate = value / HUNDRED if percent else value
     if rate < 0 or rate > 1:
-        hint = f" (did you mean {value}%?)" if not percent and 1 < value <= HUNDRED else ""
-        raise UsageError(f"'{text}' is not between 0 and 100%{hint}; write 4.2% or 0.042")
+        raise UsageError(f"'{text}' is not between 0 and 100%; write 4.2% or 0.042")
     return rate
 
 

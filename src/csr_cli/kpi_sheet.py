@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import UsageError
+from csr_cli.interchange import escape_cell
 from csr_cli.kpi import REQUIRED, KpiPolicy, KpiResult, compute, parse_input
 
 # Header (as written, lower-cased, spaces and hyphens as _) -> field. Keep in step with --help.
@@ -167,22 +168,25 @@ def _xlsx_cells(path: Path) -> list[list[str]]:
             f"{path}: cannot read the workbook ({exc}); save it again as .xlsx"
         ) from None
     try:
-        return [
-            [_xlsx_text(value) for value in row]
-            for row in book.worksheets[0].iter_rows(values_only=True)
-        ]
+        return [[_xlsx_text(cell) for cell in row] for row in book.worksheets[0].iter_rows()]
     finally:
         book.close()
 
 
-def _xlsx_text(value: object) -> str:
+def _xlsx_text(cell: Any) -> str:
+    value = cell.value
     if value is None:
         return ""
-    if isinstance(value, float):
-        # 12 significant digits drop float noise (5% stored as 0.05000000000000001), which
-        # would otherwise push a rate over a tier boundary the supervisor typed exactly.
-        return f"{value:.12g}"
-    return str(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    # 12 significant digits drop float noise (5% stored as 0.05000000000000001), which would
+    # otherwise push a rate over a tier boundary the supervisor typed exactly.
+    text = f"{value:.12g}" if isinstance(value, float) else str(value)
+    if "%" in getattr(cell, "number_format", ""):
+        # A percentage cell holds the fraction (1% is 0.01): read it as the percent it shows,
+        # so 100% is not taken for a bare, ambiguous 1.
+        return f"{(Decimal(text) * 100).normalize():f}%"
+    return text
 
 
 def score_sheet(sheet: Sheet, policy: KpiPolicy) -> TeamResult:
@@ -218,7 +222,8 @@ def results_csv(team: TeamResult) -> str:
         writer.writerow(
             [
                 agent.rank,
-                agent.name,
+                # The only cell the sheet's author wrote; the rest are numbers and csr's words.
+                escape_cell(agent.name),
                 result.level.value,
                 *(item.points for item in result.items),
                 sum(entry.points for entry in result.deductions),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from csr_cli import editing, paths
-from csr_cli.commands._common import JsonOpt, interactive, note, print_json
+from csr_cli.commands._common import JsonOpt, interactive, note, print_json, read_stdin_text
 from csr_cli.commands.reply import IdArg, Role
 from csr_cli.errors import CsrError, PhrasebookError, UsageError
 
@@ -99,7 +98,7 @@ def _ask(
 
 
 def _read_stdin() -> str:
-    text = sys.stdin.read()
+    text = read_stdin_text("reply text")
     if not text.strip():
         raise UsageError("no reply text: pass --text '…' or pipe the text in")
     return text

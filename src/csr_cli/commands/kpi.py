@@ -148,6 +148,9 @@ def _team(path: Path, output: Path | None, scheme: KpiPolicy, *, as_json: bool) 
 
     if output is not None and output.resolve() == path.resolve():
         raise UsageError(f"-o {output} would overwrite the sheet; write the results elsewhere")
+    if output is not None and not output.parent.is_dir():
+        # A mistyped folder must not quietly become a new directory tree.
+        raise UsageError(f"-o {output}: no folder {output.parent}; create it first or fix the path")
     sheet = read_sheet(path)
     if sheet.ignored:
         note(f"note: ignoring column(s) {', '.join(sheet.ignored)}")

@@ -15,6 +15,7 @@ from csr_cli.commands._common import (
     deliver,
     note,
     print_json,
+    read_stdin_text,
     use_rich,
 )
 from csr_cli.config import load_config
@@ -92,10 +93,7 @@ def read_draft(text: str | None) -> str:
             raise UsageError(
                 "give the draft reply as an argument or on stdin, e.g. csr lint '亲，…'"
             )
-        try:
-            text = sys.stdin.read().rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise UsageError("stdin is not UTF-8 text; save the draft as UTF-8 and retry") from None
+        text = read_stdin_text("draft").rstrip("\n")
     if not text.strip():
         raise UsageError("nothing to check: the draft reply is empty")
     return text

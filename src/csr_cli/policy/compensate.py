@@ -67,12 +67,7 @@ def compensation_cap(
     offer: Decimal | None,
     policy: CompensationPolicy,
 ) -> CompensationResult:
-    if reason is CompensationReason.minor_defect and shipping is None:
-        raise UsageError(
-            "--reason minor-defect needs --shipping: the cap is the order's shipping fee"
-        )
-    if reason is not CompensationReason.minor_defect and shipping is not None:
-        raise UsageError("--shipping applies only to --reason minor-defect (its cap)")
+    _check_inputs(price=price, reason=reason, shipping=shipping, offer=offer)
     cap, step, text = _cap(price=price, reason=reason, shipping=shipping, policy=policy)
     steps = [step]
     warnings = []
@@ -88,7 +83,7 @@ def compensation_cap(
         warnings.append(
             f"{fmt(amount)} is above the {fmt(cap)} cap: ask a supervisor before offering it"
         )
-    elif not amount:
+    elif not cap:
         warnings.append(f"the cap is {fmt(cap)}: any payment needs a supervisor's approval")
     unconditional = reason is CompensationReason.goodwill
     if unconditional:
@@ -106,16 +101,39 @@ def compensation_cap(
         rule=Rule(text, SHOP_RULE),
         steps=tuple(steps),
         warnings=tuple(warnings),
-        reply_id=_reply_id(reason=reason, within=within, amount=amount),
+        reply_id=_reply_id(reason=reason, within=within, cap=cap),
         reply_values={"amount": fmt_chat(amount)},
     )
 
 
-def _reply_id(*, reason: CompensationReason, within: bool | None, amount: Decimal) -> str:
+def _check_inputs(
+    *,
+    price: Decimal,
+    reason: CompensationReason,
+    shipping: Decimal | None,
+    offer: Decimal | None,
+) -> None:
+    if reason is CompensationReason.minor_defect and shipping is None:
+        raise UsageError(
+            "--reason minor-defect needs --shipping: the cap is the order's shipping fee"
+        )
+    if reason is not CompensationReason.minor_defect and shipping is not None:
+        raise UsageError("--shipping applies only to --reason minor-defect (its cap)")
+    if shipping is not None and shipping > price:
+        raise UsageError(
+            f"--shipping ({fmt(shipping)}) is more than PRICE ({fmt(price)}): the cap would pay "
+            "more than the item is worth; check both amounts, or offer a return instead"
+        )
+    if offer is not None and not offer:
+        raise UsageError(f"--offer {fmt(offer)} pays nothing; leave out --offer to see the cap")
+
+
+def _reply_id(*, reason: CompensationReason, within: bool | None, cap: Decimal) -> str:
     if within is False:
         return "compensation-needs-approval"
-    # Offering 0 yuan reads as an insult: apologise and ask a supervisor instead.
-    return REPLY_IDS[reason] if amount else "compensation-ask-supervisor"
+    # A cap of 0 yuan would offer the buyer nothing, which reads as an insult: apologise and
+    # ask a supervisor instead.
+    return REPLY_IDS[reason] if cap else "compensation-ask-supervisor"
 
 
 def _cap(

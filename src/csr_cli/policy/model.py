@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -25,6 +26,9 @@ from csr_cli.policy.regions import find_region
 POLICY_ENV = "CSR_POLICY"
 LEGAL_WINDOW_DAYS = 7
 LEGAL_REFUND_DAYS = 7
+# The most days any policy day count may be: a longer window or delay is a typo (an extra zero),
+# and it keeps date arithmetic far from date.max.
+MAX_DAYS = 365
 SHOP_RULE = "shop rule"
 LAW = "law"
 
@@ -188,6 +192,8 @@ def _parse(path: Path) -> dict[str, Any]:
         ) from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: YAML error: {exc}") from None
+    except ValueError as exc:  # a value YAML can't build: a 5000-digit number, month 13…
+        raise PolicyError(f"{path}: {str(exc).split(':')[0]}; fix the file") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -220,6 +226,9 @@ def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+_DAYS_RE = re.compile(r"([0-9]{1,3})(?:-([0-9]{1,3}))?")
 
 
 class _Reader:
@@ -267,10 +276,16 @@ class _Reader:
             raise self.fail(key, f"must be true or false (got {value!r})")
         return value
 
-    def whole(self, key: str, minimum: int = 0) -> int:
+    def day_count(self, key: str, minimum: int = 0) -> int:
         value = self.raw(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(key, f"must be a whole number of at least {minimum} (got {value!r})")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not minimum <= value <= MAX_DAYS
+        ):
+            raise self.fail(
+                key, f"must be a whole number of days from {minimum} to {MAX_DAYS} (got {value!r})"
+            )
         return value
 
     def amount(self, key: str, value: Any = None) -> Decimal:
@@ -295,9 +310,10 @@ class _Reader:
     def days(self, key: str, value: Any = None) -> str:
         value = self.raw(key) if value is None else value
         text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-        low, _, high = text.partition("-")
-        if not (low.isdigit() and (not high or (high.isdigit() and int(high) >= int(low)))):
-            raise self.fail(key, f"must be days like 3 or 2-4 (got {value!r})")
+        match = _DAYS_RE.fullmatch(text)
+        low, high = (int(match[1]), int(match[2] or match[1])) if match else (0, -1)
+        if not low <= high <= MAX_DAYS:
+            raise self.fail(key, f"must be days like 3 or 2-4, at most {MAX_DAYS} (got {value!r})")
         return text
 
     def names(self, key: str, allowed: tuple[str, ...]) -> list[str]:
@@ -319,7 +335,7 @@ class _Reader:
             raise self.fail(key, str(exc)) from None
 
     def _refund(self) -> RefundPolicy:
-        due = self.whole("refund.due_within_days", 1)
+        due = self.day_count("refund.due_within_days", 1)
         if due > LEGAL_REFUND_DAYS:
             self.floor(
                 "refund.due_within_days",
@@ -340,7 +356,7 @@ class _Reader:
         )
 
     def _returns(self) -> ReturnPolicy:
-        window = self.whole("returns.window_days")
+        window = self.day_count("returns.window_days")
         if window < LEGAL_WINDOW_DAYS:
             self.floor(
                 "returns.window_days",

@@ -77,7 +77,13 @@ class _Finding:
 
 def last_day(signed: date, window_days: int) -> date:
     """The window starts the day after signing, whatever the hour of signing."""
-    return signed + timedelta(days=window_days)
+    try:
+        return signed + timedelta(days=window_days)
+    except OverflowError:
+        raise UsageError(
+            f"--signed {signed}: its {window_days}-day return window would end after "
+            f"{date.max}, the last date csr can count to; check the date"
+        ) from None
 
 
 def check_return(
