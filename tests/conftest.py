@@ -74,9 +74,24 @@ def csr_executable() -> list[str]:
 
 
 def run_csr(
-    *args: str, env: dict[str, str] | None = None, input_text: str | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    input_text: str | None = None,
+    input_bytes: bytes | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """Run the console script; `input_bytes` is piped in as it is, e.g. a GBK draft."""
     full_env = {**os.environ, **(env or {})}
+    if input_bytes is not None:
+        done = subprocess.run(
+            [*csr_executable(), *args],
+            capture_output=True,
+            env=full_env,
+            input=input_bytes,
+            timeout=60,
+        )
+        return subprocess.CompletedProcess(
+            done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
+        )
     return subprocess.run(
         [*csr_executable(), *args],
         capture_output=True,

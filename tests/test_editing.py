@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import csr_executable, write_phrasebook
+from conftest import csr_executable, run_csr, write_phrasebook
 from typer.testing import CliRunner
 
 from csr_cli import editing, fileio, paths
@@ -21,7 +21,7 @@ from csr_cli.cli import app
 from csr_cli.commands import edit as edit_cmd
 from csr_cli.errors import CsrError, PhrasebookError
 from csr_cli.fileio import backup_path
-from csr_cli.phrasebook import LayerFile, load_file
+from csr_cli.phrasebook import Entry, LayerFile, load_file
 from csr_cli.store import open_phrasebook
 
 runner = CliRunner()
@@ -149,6 +149,95 @@ def test_add_rejects_bad_input_and_writes_nothing(
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
     assert not paths.personal_phrasebook().exists()
+
+
+GBK_STDIN = (
+    "error: stdin is not UTF-8 text (byte 1, 0xC7: invalid continuation byte); save the reply "
+    "text as UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry\n"
+)
+
+
+def test_a_gbk_text_piped_into_add_is_refused_and_the_phrasebook_is_not_blamed() -> None:
+    mine = write_phrasebook(
+        paths.personal_phrasebook(), "entries:\n  - id: mine\n    variants: [甲]\n"
+    )
+    before = mine.read_bytes()
+    piped = run_csr("add", "test-gbk", input_bytes="亲，测试一下\n".encode("gbk"))
+    assert (piped.returncode, piped.stdout, piped.stderr) == (2, "", GBK_STDIN)
+    invoked = runner.invoke(app, ["add", "test-gbk"], input="亲，测试一下\n".encode("gbk"))
+    assert (invoked.exit_code, invoked.stderr) == (2, GBK_STDIN)
+    assert mine.read_bytes() == before
+    assert sorted(p.name for p in mine.parent.iterdir()) == ["phrasebook.yaml"]
+
+
+def test_add_reads_utf8_stdin_with_a_bom_and_crlf_line_breaks() -> None:
+    result = runner.invoke(
+        app, ["add", "two-lines"], input="\ufeff亲，您好\r\n欢迎光临\r\n".encode()
+    )
+    assert result.exit_code == 0, result.output
+    assert personal_entries() == {"two-lines": ("亲，您好\n欢迎光临",)}
+
+
+def cannot_hold(label: str, code: str, position: int) -> str:
+    return (
+        f"{label} has the control or invalid character U+{code} at character {position}, which "
+        "a phrasebook cannot hold; remove it and retry\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--text", "亲\x01好"], cannot_hold("the reply text", "0001", 2)),
+        (["--text", "好", "--text", "亲\n\x0b好"], cannot_hold("reply text 2", "000B", 3)),
+        (["--text", "亲\u2028好"], cannot_hold("the reply text", "2028", 2)),
+        (["--text", "好", "--title", "t\x7f"], cannot_hold("the title", "007F", 2)),
+        (
+            ["--text", "好", "--alias", "a\udcff"],
+            "an alias is not UTF-8 text (character 2 is the byte 0xFF); give it as UTF-8 "
+            "(or convert it with iconv -f GBK -t UTF-8) and retry\n",
+        ),
+    ],
+)
+def test_add_refuses_text_a_phrasebook_cannot_hold_naming_the_input(
+    args: list[str], message: str
+) -> None:
+    mine = write_phrasebook(
+        paths.personal_phrasebook(), "entries:\n  - id: mine\n    variants: [甲]\n"
+    )
+    before = mine.read_bytes()
+    result = runner.invoke(app, ["add", "mine", *args])
+    assert (result.exit_code, result.stderr) == (2, f"error: {message}")
+    assert mine.read_bytes() == before
+
+
+def test_a_gbk_argument_to_add_is_refused() -> None:
+    # What Python makes of argument bytes that are not UTF-8; subprocess turns it back into them.
+    text = "亲，测试一下".encode("gbk").decode("utf-8", "surrogateescape")
+    result = run_csr("add", "test-gbk", "--text", text)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: the reply text is not UTF-8 text (character 1 is the byte 0xC7); give it as "
+        "UTF-8 (or convert it with iconv -f GBK -t UTF-8) and retry\n"
+    )
+    assert not paths.personal_phrasebook().exists()
+
+
+def test_a_rewrite_that_does_not_parse_is_refused_without_blaming_the_file() -> None:
+    mine = write_phrasebook(
+        paths.personal_phrasebook(), "entries:\n  - id: mine\n    variants: [甲]\n"
+    )
+    before = mine.read_bytes()
+    target = editing.target_file(None)
+    unstorable = Entry(id="raw", title="raw", variants=("亲\x01好\n第二行",))
+
+    with pytest.raises(CsrError) as caught:
+        editing.transaction(target, lambda document: document.add(unstorable))
+    assert str(caught.value) == (
+        f"{mine}: the rewritten file would not hold the intended entries, so nothing was "
+        "written; please report this with the file attached"
+    )
+    assert mine.read_bytes() == before
 
 
 def test_add_asks_for_the_fields_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -226,10 +226,10 @@ def test_a_gbk_quick_phrase_sheet_is_imported_with_a_report(tmp_path: Path) -> N
     assert result.stdout.splitlines() == [
         f"added    hy\t{sheet}:2\t2 variant(s)",
         f"added    imported-1\t{sheet}:4\t1 variant(s)",
+        f"skipped  -\t{sheet}:5\tempty phrase",
         f"added    yj\t{sheet}:6\t1 variant(s)",
         f"added    imported-2\t{sheet}:7\t1 variant(s)",
         f"added    greet-2\t{sheet}:8\t1 variant(s)",
-        f"skipped  -\t{sheet}:5\tempty phrase",
         f"skipped  -\t{sheet}:9\tsame text as row 2's entry",
     ]
     assert result.stderr.endswith(
@@ -250,6 +250,86 @@ def test_a_gbk_quick_phrase_sheet_is_imported_with_a_report(tmp_path: Path) -> N
     assert f"skipped  hy\t{sheet}:2\talready in 'hy'" in again.stdout
     assert "0 added, 0 merged, 7 skipped" in again.stderr
     assert paths.personal_phrasebook().read_bytes() == before
+
+
+def test_blank_rows_are_reported_as_skipped_in_file_order(tmp_path: Path) -> None:
+    sheet = tmp_path / "bad2.csv"
+    sheet.write_text(
+        "快捷编码,快捷短语,快捷短语分组\nxx,,分组\n,,\nqq,亲，正常,\n , ,\n\nmm,亲，在的,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(sheet), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"skipped  -\t{sheet}:2\tempty phrase",
+        f"skipped  -\t{sheet}:3\tempty row",
+        f"added    qq\t{sheet}:4\t1 variant(s)",
+        f"skipped  -\t{sheet}:5\tempty row",
+        f"skipped  -\t{sheet}:6\tempty row",
+        f"added    mm\t{sheet}:7\t1 variant(s)",
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        f"2 added, 0 merged, 4 skipped (qianniu-csv, utf-8); would change "
+        f"{paths.personal_phrasebook()} (personal); dry run, nothing written"
+    )
+    report = json.loads(runner.invoke(app, ["import", str(sheet), "--json"]).stdout)
+    assert [(o["where"], o["detail"]) for o in report["skipped"]] == [
+        (f"{sheet}:2", "empty phrase"),
+        (f"{sheet}:3", "empty row"),
+        (f"{sheet}:5", "empty row"),
+        (f"{sheet}:6", "empty row"),
+    ]
+    assert [o["id"] for o in report["added"]] == ["qq", "mm"]
+
+
+def test_a_merge_is_reported_between_the_rows_around_it(tmp_path: Path) -> None:
+    personal("entries:\n  - id: mine\n    aliases: [m]\n    variants: [甲]\n")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,text\nnew-one,新\n,\nmine,乙\n,\nmine,乙\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"added    new-one\t{sheet}:2\t1 variant(s)",
+        f"skipped  -\t{sheet}:3\tempty row",
+        f"merged   mine\t{sheet}:4\t+1 variant(s)",
+        f"skipped  -\t{sheet}:5\tempty row",
+        f"skipped  -\t{sheet}:6\tsame text as row 4's entry",
+    ]
+    assert result.stderr.splitlines()[-1].startswith("1 added, 1 merged, 3 skipped (csv, utf-8)")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where", "field", "code"),
+    [
+        ("s.csv", "快捷编码,快捷短语,快捷短语分组\nhy,好&#1;的,\n", "s.csv:2", "variants", "0001"),
+        (
+            "s.json",
+            '[{"id": "a", "title": "t\\u2028", "variants": ["x"]}]',
+            "s.json: entry 'a'",
+            "title",
+            "2028",
+        ),
+        (
+            "s.yaml",
+            'entries:\n  - id: a\n    variants: ["x\\x85"]\n',
+            "s.yaml: entry 'a'",
+            "variants",
+            "0085",
+        ),
+    ],
+)
+def test_import_refuses_text_a_phrasebook_cannot_hold_naming_the_file(
+    tmp_path: Path, name: str, content: str, where: str, field: str, code: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {tmp_path / where}: field '{field}' has the control or invalid character "
+        f"U+{code} at character 2, which a phrasebook cannot hold; remove it and retry\n"
+    )
+    assert not paths.personal_phrasebook().exists()
 
 
 def test_import_merges_new_variants_into_an_entry_with_the_same_id(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def test_unknown_grades_are_refused(text: str) -> None:
         ("4.2％", Decimal("0.042")),
         ("0", Decimal(0)),
         ("100%", Decimal(1)),
-        ("1", Decimal(1)),
+        ("0.99", Decimal("0.99")),
     ],
 )
 def test_rates_as_percent_or_fraction(text: str, rate: Decimal) -> None:
@@ -84,7 +84,11 @@ def test_rates_as_percent_or_fraction(text: str, rate: Decimal) -> None:
     ("text", "message"),
     [
         ("101%", "'101%' is not between 0 and 100%; write 4.2% or 0.042"),
-        ("4.2", "'4.2' is not between 0 and 100% (did you mean 4.2%?); write 4.2% or 0.042"),
+        ("4.2", "'4.2' without % is ambiguous (did you mean 4.2%?); write 4.2% or 0.042"),
+        ("1", "'1' without % is ambiguous (did you mean 1%?); write 4.2% or 0.042"),
+        ("1.0", "'1.0' without % is ambiguous (did you mean 1.0%?); write 4.2% or 0.042"),
+        ("100", "'100' without % is ambiguous (did you mean 100%?); write 4.2% or 0.042"),
+        ("101", "'101' is not between 0 and 100%; write 4.2% or 0.042"),
         ("-1%", "'-1%' is not between 0 and 100%; write 4.2% or 0.042"),
         ("abc", "'abc' is not a rate; write 4.2% or 0.042"),
         ("nan", "'nan' is not a rate; write 4.2% or 0.042"),
@@ -299,7 +303,7 @@ def test_shop_file_comes_from_option_then_env_then_config_dir(
         ),
         (
             "refund_rate: {tiers: [{up_to: 5, points: 30}]}\n",
-            "refund_rate.tiers[1].up_to: '5' is not between 0 and 100% (did you mean 5%?); write 4.2% or 0.042",
+            "refund_rate.tiers[1].up_to: '5' without % is ambiguous (did you mean 5%?); write 4.2% or 0.042",
         ),
         (
             "refund_rate: {tiers: [{up_to: 8%, points: 20}, {up_to: 5%, points: 30}]}\n",

@@ -161,7 +161,11 @@ def test_several_complaints_each_deduct_their_points() -> None:
         ),
         (
             ["--refund-rate", "5"],
-            "--refund-rate: '5' is not between 0 and 100% (did you mean 5%?); write 4.2% or 0.042",
+            "--refund-rate: '5' without % is ambiguous (did you mean 5%?); write 4.2% or 0.042",
+        ),
+        (
+            ["--refund-rate", "1"],
+            "--refund-rate: '1' without % is ambiguous (did you mean 1%?); write 4.2% or 0.042",
         ),
     ],
 )
@@ -367,3 +371,86 @@ def test_output_must_not_overwrite_the_sheet_and_must_be_writable(tmp_path: Path
     blocked = runner.invoke(app, ["kpi", "--sheet", str(sheet), "-o", str(folder)])
     assert blocked.exit_code == 2
     assert blocked.stderr.endswith(f"error: -o {folder}: cannot write it (Is a directory)\n")
+
+
+def test_a_bare_1_in_a_sheet_is_a_bad_row_but_100_percent_and_fractions_score(
+    tmp_path: Path,
+) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(
+        "name,quality,refund_rate,disputes,teamwork,execution\n"
+        "Ann,A,1,A,A,A\nBob,A,100%,A,A,A\nCai,A,0.042,A,A,A\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["kpi", "--sheet", str(sheet), "--json"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: row 2 (Ann): refund_rate: '1' without % is ambiguous (did you mean 1%?); "
+        "write 4.2% or 0.042\n"
+    )
+    data = json.loads(result.stdout)
+    rates = [(a["row"], a["name"], a["items"][1]["given"]) for a in data["agents"]]
+    assert rates == [(4, "Cai", "4.2%"), (3, "Bob", "100%")]
+
+
+def test_xlsx_percentage_cells_read_as_the_percent_they_show(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    page = book.active
+    assert page is not None
+    page.append(["name", "quality", "refund_rate", "disputes", "teamwork", "execution"])
+    for name, rate, shown in [
+        ("Ann", 0.01, "0%"),  # shows 1%
+        ("Bob", 1, "0%"),  # shows 100%
+        ("Cai", 0.042, "0.0%"),  # shows 4.2%
+        ("Dee", 1, "General"),  # a bare 1: ambiguous
+        ("Eve", 0.042, "General"),  # a bare fraction
+    ]:
+        page.append([name, "A", rate, "A", "A", "A"])
+        page.cell(row=page.max_row, column=3).number_format = shown
+    sheet = tmp_path / "team.xlsx"
+    book.save(sheet)
+    result = runner.invoke(app, ["kpi", "--sheet", str(sheet), "--json"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: row 5 (Dee): refund_rate: '1' without % is ambiguous (did you mean 1%?); "
+        "write 4.2% or 0.042\n"
+    )
+    data = json.loads(result.stdout)
+    rates = [(a["name"], a["items"][1]["given"], a["items"][1]["points"]) for a in data["agents"]]
+    assert rates == [
+        ("Ann", "1%", 30),
+        ("Cai", "4.2%", 30),
+        ("Eve", "4.2%", 30),
+        ("Bob", "100%", 0),
+    ]
+
+
+def test_output_escapes_names_a_spreadsheet_would_run_as_formulas(tmp_path: Path) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(
+        "name,quality,refund_rate,disputes,teamwork,execution\n"
+        '"=HYPERLINK(""x"")",A,4%,A,A,A\n+cmd,A,4%,A,A,A\n-1,A,4%,A,A,A\n@y,A,4%,A,A,A\n'
+        "'=z,A,4%,A,A,A\nAnn,A,4%,A,A,A\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "results.csv"
+    result = runner.invoke(app, ["kpi", "--sheet", str(sheet), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert names == ['\'=HYPERLINK("x")', "'+cmd", "'-1", "'@y", "''=z", "Ann"]
+
+
+def test_output_into_a_missing_folder_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(SHEET_CSV, encoding="utf-8")
+    out = tmp_path / "no" / "such" / "results.csv"
+    result = runner.invoke(app, ["kpi", "--sheet", str(sheet), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: -o {out}: no folder {out.parent}; create it first or fix the path\n"
+    )
+    assert not (tmp_path / "no").exists()

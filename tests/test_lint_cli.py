@@ -51,10 +51,60 @@ def test_bad_input_exits_2_with_one_line() -> None:
     assert empty.stderr == "error: nothing to check: the draft reply is empty\n"
     binary = runner.invoke(app, ["lint"], input=b"\xff\xfe\x00")
     assert binary.exit_code == 2
-    assert binary.stderr == "error: stdin is not UTF-8 text; save the draft as UTF-8 and retry\n"
+    assert binary.stderr == (
+        "error: stdin is not UTF-8 text (byte 1, 0xFF: invalid start byte); save the draft as "
+        "UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry\n"
+    )
     missing = runner.invoke(app, ["lint", "--rules", "nope.yaml", "亲"])
     assert missing.exit_code == 2
     assert missing.stderr == "error: nope.yaml: no such rules file; check the --rules path\n"
+
+
+NOT_UTF8 = "save the draft as UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ("不好意思，这个不行\n".encode("gbk"), "byte 1, 0xB2: invalid start byte"),
+        (b"\xe4\xb8\x8d\xff\xe8\xa1\x8c", "byte 4, 0xFF: invalid start byte"),
+        (b"\xe4\xb8", "byte 1, 0xE4: unexpected end of data"),
+    ],
+)
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_stdin_that_is_not_utf8_is_refused_not_passed_as_clean(
+    data: bytes, problem: str, json_flag: list[str]
+) -> None:
+    result = runner.invoke(app, ["lint", *json_flag], input=data)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: stdin is not UTF-8 text ({problem}); {NOT_UTF8}"
+
+
+def test_a_gbk_draft_piped_into_the_console_script_is_refused() -> None:
+    # The real stdin decodes with surrogateescape on a UTF-8 locale; CliRunner's does not.
+    gbk = run_csr("lint", input_bytes="不好意思，这个不行\n".encode("gbk"))
+    assert (gbk.returncode, gbk.stdout) == (2, "")
+    assert gbk.stderr == (
+        f"error: stdin is not UTF-8 text (byte 1, 0xB2: invalid start byte); {NOT_UTF8}"
+    )
+    utf8 = run_csr("lint", input_bytes="\ufeff不好意思\r\n".encode())
+    assert utf8.returncode == 1
+    assert (
+        utf8.stdout
+        == "1:1 blunt-phrase “不好意思”: blunt wording the house tone avoids → 非常抱歉\n"
+    )
+
+
+def test_a_gbk_draft_given_as_an_argument_is_refused() -> None:
+    # What Python makes of argument bytes that are not UTF-8; subprocess turns it back into them.
+    argument = "不好意思，这个不行".encode("gbk").decode("utf-8", "surrogateescape")
+    result = run_csr("lint", argument)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: the draft is not UTF-8 text (character 1 is the byte 0xB2); give it as UTF-8 "
+        "(or convert with iconv -f GBK -t UTF-8) and retry\n"
+    )
 
 
 def test_json_lists_the_problems_with_positions() -> None:

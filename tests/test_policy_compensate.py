@@ -84,6 +84,40 @@ def test_a_zero_cap_asks_a_supervisor_instead_of_offering_nothing() -> None:
     assert "0元" not in data["reply"]["text"]
 
 
+def test_a_zero_cap_warns_that_any_payment_needs_a_supervisor() -> None:
+    result = run("compensate", "100", "--reason", "minor-defect", "--shipping", "0", "--no-copy")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "cap: 0.00 (minor-defect)"
+    assert result.stderr == (
+        "warning: the cap is 0.00: any payment needs a supervisor's approval\n"
+        "warning: record the payout: problem, amount, handler and time\n"
+    )
+    assert "reply (compensation-ask-supervisor, variant" in result.stdout
+
+
+def test_an_offer_within_a_nonzero_cap_never_claims_it_needs_a_supervisor() -> None:
+    data = calc("compensate", "100", "--offer", "0.01")
+    assert (data["cap"], data["offer"], data["within_cap"]) == ("10.00", "0.01", True)
+    assert data["reply"]["id"] == "compensation-offer"
+    assert not any("supervisor" in warning for warning in data["warnings"])
+
+
+@pytest.mark.parametrize("offer", ["0", "0.00", "¥0"])
+def test_an_offer_of_nothing_is_a_usage_error(offer: str) -> None:
+    assert fails("compensate", "100", "--offer", offer) == (
+        "error: --offer 0.00 pays nothing; leave out --offer to see the cap"
+    )
+
+
+def test_a_minor_defect_shipping_fee_above_the_price_is_a_usage_error() -> None:
+    assert fails("compensate", "100", "--reason", "minor-defect", "--shipping", "200") == (
+        "error: --shipping (200.00) is more than PRICE (100.00): the cap would pay more than "
+        "the item is worth; check both amounts, or offer a return instead"
+    )
+    data = calc("compensate", "100", "--reason", "minor-defect", "--shipping", "100")
+    assert data["cap"] == "100.00"
+
+
 def test_minor_defect_needs_the_shipping_fee_and_other_reasons_refuse_it() -> None:
     assert fails("compensate", "88", "--reason", "minor-defect").startswith(
         "error: --reason minor-defect needs --shipping"

@@ -147,11 +147,16 @@ def test_a_more_generous_shop_file_is_honoured(tmp_path: Path) -> None:
         ("shipping:\n  zones:\n    - name: x\n      fees: 5\n", "unknown key 'shipping.zones[1].fees'"),
         ("shipping:\n  fee: -3\n", "shipping.fee must not be negative (got '-3')"),
         ("shipping:\n  fee: 1.234\n", "shipping.fee has more than two decimals"),
-        ("shipping:\n  days: soon\n", "shipping.days: must be days like 3 or 2-4 (got 'soon')"),
+        ("shipping:\n  days: soon\n", "shipping.days: must be days like 3 or 2-4, at most 365 (got 'soon')"),
         ("shipping:\n  remote_regions: [火星]\n", "shipping.remote_regions: unknown region '火星'"),
         ("shipping:\n  free_to_remote: maybe\n", "shipping.free_to_remote: must be true or false"),
         ("compensation:\n  goodwill_rate: 2\n", "compensation.goodwill_rate: must be a fraction"),
         ("returns:\n  window_days: seven\n", "returns.window_days: must be a whole number"),
+        ("shipping:\n  days: 2-400\n", "shipping.days: must be days like 3 or 2-4, at most 365 (got '2-400')"),
+        ("shipping:\n  ems:\n    days: 1000\n", "shipping.ems.days: must be days like 3 or 2-4, at most 365 (got 1000)"),
+        ("shipping:\n  days: \"3\\n\"\n", "shipping.days: must be days like 3 or 2-4, at most 365 (got '3\\n')"),
+        ("shipping:\n  fee: 2026-13-01\n", ": month must be in 1..12; fix the file"),
+        (f"shipping:\n  fee: {'9' * 5000}\n", ": Exceeds the limit (4300 digits) for integer string conversion; fix the file"),
         ("returns:\n  excluded_categories: [toys]\n", "returns.excluded_categories: unknown 'toys'"),
         ("- 1\n", "a policy file must be a mapping"),
         ("refund: [\n", ":2: YAML syntax error"),
@@ -165,6 +170,32 @@ def test_a_malformed_shop_file_is_one_error_naming_file_and_key(
     error = fails("shipping", "--to", "浙江", "--policy", str(shop))
     assert error.startswith(f"error: {shop}")
     assert message in error
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("returns:\n  window_days: 100000000\n", "returns.window_days: must be a whole number of days from 0 to 365 (got 100000000)"),
+        ("returns:\n  window_days: 366\n", "returns.window_days: must be a whole number of days from 0 to 365 (got 366)"),
+        ("refund:\n  due_within_days: 100000000\n", "refund.due_within_days: must be a whole number of days from 1 to 365 (got 100000000)"),
+        ("refund:\n  due_within_days: 0\n", "refund.due_within_days: must be a whole number of days from 1 to 365 (got 0)"),
+    ],
+)  # fmt: skip
+def test_a_day_count_beyond_a_year_is_refused_when_the_policy_loads(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    shop = write_policy(tmp_path / "shop.yaml", text)
+    assert fails("return-check", "--signed", "2026-11-01", "--policy", str(shop)) == (
+        f"error: {shop}: {message}"
+    )
+
+
+def test_a_year_long_window_is_the_longest_a_shop_may_set(tmp_path: Path) -> None:
+    shop = write_policy(tmp_path / "shop.yaml", "returns:\n  window_days: 365\n")
+    data = calc(
+        "return-check", "--signed", "2026-11-01", "--on", "2027-11-01", "--policy", str(shop)
+    )
+    assert (data["allowed"], data["last_day"], data["source"]) == (True, "2027-11-01", "shop rule")
 
 
 def test_missing_policy_files_are_errors(tmp_path: Path) -> None:

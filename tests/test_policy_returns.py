@@ -165,6 +165,21 @@ def test_asking_before_signing_is_a_usage_error() -> None:
 
 
 @pytest.mark.parametrize(
+    ("signed", "on"), [("9999-12-31", "9999-12-31"), ("9999-12-25", "9999-12-31")]
+)
+def test_a_window_past_the_last_date_csr_can_count_is_a_usage_error(signed: str, on: str) -> None:
+    assert fails("return-check", "--signed", signed, "--on", on) == (
+        f"error: --signed {signed}: its 7-day return window would end after 9999-12-31, the "
+        "last date csr can count to; check the date"
+    )
+
+
+def test_the_latest_window_that_fits_the_calendar_still_works() -> None:
+    data = check("--signed", "9999-12-24", "--on", "9999-12-31", code=0)
+    assert data["last_day"] == "9999-12-31"
+
+
+@pytest.mark.parametrize(
     ("signed", "last"),
     [
         ("2026-01-31", "2026-02-07"),  # month end

@@ -8,7 +8,7 @@ with the previous file kept as `<name>.bak`. Any failure leaves the file as it w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +34,10 @@ NEW_FILE_HEADER = (
     "# Your own csr replies; they override bundled and team entries with the same id.\n"
 )
 SCALARS = ("title", "title_zh", "role")
+# What a phrasebook file cannot hold: YAML allows no control characters but tab and line breaks,
+# reads U+0085, U+2028 and U+2029 as line breaks, and cannot write a lone surrogate, which is how
+# Python passes on bytes that are not UTF-8 (in arguments and typed answers).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,10 @@ def transaction(target: Target, change: Callable[[Document], R], *, dry_run: boo
         text = document.render()
         if text == document.text:
             return result
-        written = parse_text(text, str(target.path), target.layer)
+        try:
+            written: list[Entry] | None = parse_text(text, str(target.path), target.layer)
+        except PhrasebookError:  # csr's own rendering failed; the file on disk is fine
+            written = None
         if written != document.expected():
             raise CsrError(
                 f"{target.path}: the rewritten file would not hold the intended entries, "
@@ -297,7 +304,46 @@ def add(request: AddRequest, target: Target, lower: list[Entry]) -> AddResult:
     texts = tuple(dict.fromkeys(normalise_text(text) for text in request.texts))
     if not texts or any(not text.strip() for text in texts):
         raise UsageError("the reply text is empty; pass --text or pipe the text in")
+    check_storable(_request_texts(request, texts))
     return transaction(target, lambda document: _add_to(document, request, texts, lower))
+
+
+def _request_texts(request: AddRequest, texts: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    for number, text in enumerate(texts, 1):
+        yield ("the reply text" if len(texts) == 1 else f"reply text {number}"), text
+    yield "the title", request.title
+    yield "the Chinese title", request.title_zh
+    for label, items in (("an alias", request.aliases), ("a keyword", request.keywords)):
+        yield from ((label, item) for item in items)
+    yield from (("a tag", tag) for tag in request.tags)
+
+
+def entry_texts(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Every text of an entry, labelled with its field."""
+    yield "field 'title'", entry.title
+    yield "field 'title_zh'", entry.title_zh
+    for key in ("tags", "aliases", "keywords", "variants"):
+        yield from ((f"field '{key}'", item) for item in getattr(entry, key))
+    for name, default in entry.placeholders.items():
+        yield f"field 'placeholders.{name}'", default or ""
+
+
+def check_storable(labelled: Iterable[tuple[str, str]]) -> None:
+    """Refuse the first (label, text) a phrasebook file cannot hold, naming it by its label."""
+    for label, text in labelled:
+        found = _UNSTORABLE.search(text)
+        if found is None:
+            continue
+        code, where = ord(found.group()), f"character {found.start() + 1}"
+        if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+            raise UsageError(
+                f"{label} is not UTF-8 text ({where} is the byte 0x{code - 0xDC00:02X}); "
+                "give it as UTF-8 (or convert it with iconv -f GBK -t UTF-8) and retry"
+            )
+        raise UsageError(
+            f"{label} has the control or invalid character U+{code:04X} at {where}, which a "
+            "phrasebook cannot hold; remove it and retry"
+        )
 
 
 def _add_to(

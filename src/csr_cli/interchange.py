@@ -49,12 +49,14 @@ class Incoming:
     entry: Entry
     derived_id: bool
     where: str  # file:line of its first row, or file and entry id
+    position: int  # line of its first row, or its index in the file: sorts a report in file order
 
 
 @dataclass(frozen=True)
 class Skip:
     where: str
     reason: str
+    position: int
 
 
 @dataclass
@@ -162,7 +164,9 @@ def read_sheet(path: Path, fmt: str | None = None) -> Sheet:
     sheet = Sheet(str(path), fmt, encoding)
     if fmt == "yaml":
         entries = parse_text(text, str(path), "import")
-        sheet.incoming = [Incoming(e, False, f"{path}: entry '{e.id}'") for e in entries]
+        sheet.incoming = [
+            Incoming(e, False, f"{path}: entry '{e.id}'", n) for n, e in enumerate(entries)
+        ]
     elif fmt == "json":
         sheet.incoming = _read_json(text, str(path))
     else:
@@ -190,7 +194,7 @@ def _read_json(text: str, source: str) -> list[Incoming]:
         if entry.id in seen:
             raise PhrasebookError(f"{source}: entry '{entry.id}', field 'id': duplicate id")
         seen.add(entry.id)
-        incoming.append(Incoming(entry, False, f"{source}: entry '{entry.id}'"))
+        incoming.append(Incoming(entry, False, f"{source}: entry '{entry.id}'", index))
     return incoming
 
 
@@ -213,6 +217,7 @@ def _csv_rows(text: str, source: str, *, qianniu: bool, sheet: Sheet) -> list[_R
         for cells in reader:
             line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
+                sheet.skipped.append(Skip(f"{source}:{line}", "empty row", line))
                 continue
             if len(cells) > len(columns):
                 raise PhrasebookError(
@@ -267,7 +272,7 @@ def _entries_from_rows(rows: list[_Row], sheet: Sheet) -> list[Incoming]:
     groups: dict[tuple[str, str], list[_Row]] = {}
     for row in rows:
         if not row.get("text").strip("\n").strip():
-            sheet.skipped.append(Skip(f"{sheet.source}:{row.line}", "empty phrase"))
+            sheet.skipped.append(Skip(f"{sheet.source}:{row.line}", "empty phrase", row.line))
             continue
         groups.setdefault(_group_key(row), []).append(row)
     return [_group_entry(group, sheet) for group in groups.values()]
@@ -298,7 +303,11 @@ def _group_entry(rows: list[_Row], sheet: Sheet) -> Incoming:
         text = row.get("text").strip("\n")
         if text in variants:
             sheet.skipped.append(
-                Skip(f"{sheet.source}:{row.line}", f"same text as row {first.line}'s entry")
+                Skip(
+                    f"{sheet.source}:{row.line}",
+                    f"same text as row {first.line}'s entry",
+                    row.line,
+                )
             )
         else:
             variants.append(text)
@@ -319,7 +328,7 @@ def _group_entry(rows: list[_Row], sheet: Sheet) -> Incoming:
             field=exc.field,
             problem=exc.problem,
         ) from None
-    return Incoming(entry, raw["id"] == PLACEHOLDER_ID, source)
+    return Incoming(entry, raw["id"] == PLACEHOLDER_ID, source, first.line)
 
 
 def _split(cell: str) -> list[str]:

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from csr_cli.editing import Document, Target, fresh_id, transaction
+from csr_cli.editing import (
+    Document,
+    Target,
+    check_storable,
+    entry_texts,
+    fresh_id,
+    transaction,
+)
 from csr_cli.interchange import Incoming, Sheet
 from csr_cli.phrasebook import Entry
 
@@ -22,6 +29,7 @@ class Outcome:
     where: str
     id: str
     detail: str
+    position: int  # where the row or entry is in the imported file
 
     def to_json(self) -> dict[str, str]:
         return {"where": self.where, "id": self.id, "detail": self.detail}
@@ -40,6 +48,12 @@ class ImportReport:
     merged: list[Outcome] = field(default_factory=list)
     skipped: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def in_file_order(self) -> list[tuple[str, Outcome]]:
+        """Every outcome with its kind ("added", "merged", "skipped"), in the file's order."""
+        kinds = (("added", self.added), ("merged", self.merged), ("skipped", self.skipped))
+        outcomes = [(kind, outcome) for kind, outcomes in kinds for outcome in outcomes]
+        return sorted(outcomes, key=lambda pair: pair[1].position)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -75,7 +89,11 @@ def import_sheet(
         replace_all,
         warnings=list(sheet.warnings),
     )
-    report.skipped = [Outcome(skip.where, "", skip.reason) for skip in sheet.skipped]
+    for incoming in sheet.incoming:
+        check_storable(
+            (f"{incoming.where}: {label}", text) for label, text in entry_texts(incoming.entry)
+        )
+    report.skipped = [Outcome(s.where, "", s.reason, s.position) for s in sheet.skipped]
     own = target.path.resolve()
     other = [entry for entry in others if Path(entry.source).resolve() != own]
 
@@ -84,6 +102,7 @@ def import_sheet(
             document.clear()
         for incoming in sheet.incoming:
             _merge_one(document, incoming, other, report)
+        report.skipped.sort(key=lambda outcome: outcome.position)
         return report
 
     return transaction(target, change, dry_run=dry_run)
@@ -99,17 +118,20 @@ def _merge_one(
             taken = {e.id for e in other} | document.ids()
             entry = replace(entry, id=fresh_id(entry.aliases[0] if entry.aliases else "", taken))
         document.add(entry)
-        report.added.append(Outcome(incoming.where, entry.id, _added_detail(entry, other)))
+        detail = _added_detail(entry, other)
+        report.added.append(Outcome(incoming.where, entry.id, detail, incoming.position))
         report.warnings.extend(_alias_clashes(entry, other))
         return
     before = document.get(index)
     after = _union(before, incoming.entry)
     if after == before:
-        report.skipped.append(Outcome(incoming.where, before.id, f"already in '{before.id}'"))
+        skip = Outcome(incoming.where, before.id, f"already in '{before.id}'", incoming.position)
+        report.skipped.append(skip)
         return
     document.put(index, after)
     added = len(after.variants) - len(before.variants)
-    report.merged.append(Outcome(incoming.where, before.id, f"+{added} variant(s)"))
+    detail = f"+{added} variant(s)"
+    report.merged.append(Outcome(incoming.where, before.id, detail, incoming.position))
 
 
 def _match(document: Document, incoming: Incoming) -> int | None:

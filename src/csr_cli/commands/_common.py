@@ -66,8 +66,8 @@ def read_stdin_text(what: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UsageError(
-            f"stdin is not UTF-8 text (byte {exc.start + 1}, 0x{data[exc.start]:02X}: {exc.reason}); "
-            f"save the {what} as UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry"
+            f"stdin is not UTF-8 text (byte {exc.start + 1}, 0x{data[exc.start]:02X}: "
+            f"{exc.reason}); save the {what} as UTF-8 (or convert with iconv -f GBK -t UTF-8) and retry"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -94,6 +95,14 @@ def read_draft(text: str | None) -> str:
                 "give the draft reply as an argument or on stdin, e.g. csr lint '亲，…'"
             )
         text = read_stdin_text("draft").rstrip("\n")
+    # Python hands over argument bytes that are not UTF-8 as these stand-ins (surrogateescape).
+    undecoded = re.search("[\udc80-\udcff]", text)
+    if undecoded:
+        raise UsageError(
+            f"the draft is not UTF-8 text (character {undecoded.start() + 1} is the byte "
+            f"0x{ord(undecoded.group()) - 0xDC00:02X}); give it as UTF-8 (or convert with "
+            "iconv -f GBK -t UTF-8) and retry"
+        )
     if not text.strip():
         raise UsageError("nothing to check: the draft reply is empty")
     return text

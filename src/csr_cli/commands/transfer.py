@@ -72,12 +72,8 @@ def import_(
 
 
 def _render_report(report: ImportReport) -> None:
-    for outcome in report.added:
-        typer.echo(f"added    {outcome.id}\t{outcome.where}\t{outcome.detail}")
-    for outcome in report.merged:
-        typer.echo(f"merged   {outcome.id}\t{outcome.where}\t{outcome.detail}")
-    for outcome in report.skipped:
-        typer.echo(f"skipped  {outcome.id or '-'}\t{outcome.where}\t{outcome.detail}")
+    for kind, outcome in report.in_file_order():
+        typer.echo(f"{kind:<8} {outcome.id or '-'}\t{outcome.where}\t{outcome.detail}")
     for warning in report.warnings[:MAX_WARNINGS]:
         note(f"warning: {warning}")
     if len(report.warnings) > MAX_WARNINGS:
