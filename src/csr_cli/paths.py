@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 APP_NAME = "csr"
@@ -30,6 +32,13 @@ def state_dir() -> Path:
 
 def cache_dir() -> Path:
     return _user_dir("CSR_CACHE_DIR", "cache")
+
+
+def cache_file(kind: str, sources: Iterable[object], suffix: str) -> Path:
+    """The cache file for data compiled from `sources` (paths): one file per set of sources."""
+    # crc32, not hashlib: OpenSSL's start-up alone would cost more than the rest of a lookup.
+    key = zlib.crc32("\n".join(str(source) for source in sources).encode())
+    return cache_dir() / f"{kind}-{key:08x}{suffix}"
 
 
 def config_file() -> Path:

@@ -38,6 +38,11 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
 }
 
 
+# Values the shop policy decides (csr_cli.policy.placeholders fills them), so a reply never
+# quotes a different rule from `csr shipping`.
+POLICY_PLACEHOLDERS = frozenset({"threshold", "ems_fee"})
+
+
 def names_in(text: str) -> list[str]:
     """Placeholder names in order of first appearance."""
     return list(dict.fromkeys(PLACEHOLDER_RE.findall(text)))

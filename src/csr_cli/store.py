@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,9 +32,7 @@ def _fingerprint(files: list[LayerFile]) -> str:
 
 
 def _cache_path(files: list[LayerFile]) -> Path:
-    # crc32, not hashlib: OpenSSL's start-up alone would cost more than the rest of a lookup.
-    key = f"{zlib.crc32(chr(10).join(str(f.path) for f in files).encode()):08x}"
-    return paths.cache_dir() / f"phrasebook-{key}.sqlite"
+    return paths.cache_file("phrasebook", (f.path for f in files), ".sqlite")
 
 
 class Phrasebook:

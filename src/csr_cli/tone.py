@@ -8,7 +8,6 @@ folder and rebuilt only when a rules file changes.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -145,8 +144,7 @@ def _fingerprint(files: list[Path]) -> str:
 
 
 def _cache_path(files: list[Path]) -> Path:
-    key = hashlib.sha1("\n".join(str(path) for path in files).encode()).hexdigest()[:16]
-    return paths.cache_dir() / f"tone-{key}.json"
+    return paths.cache_file("tone", files, ".json")
 
 
 def _read_cache(files: list[Path], fingerprint: str) -> ToneRules | None:

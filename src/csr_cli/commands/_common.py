@@ -13,6 +13,7 @@ import typer
 from csr_cli.config import load_config, parse_assignments
 from csr_cli.errors import UsageError
 from csr_cli.phrasebook import Entry
+from csr_cli.placeholders import POLICY_PLACEHOLDERS
 from csr_cli.replies import Reply, compose, needed_values
 
 if TYPE_CHECKING:
@@ -100,8 +101,6 @@ def placeholder_values(
 
 def _policy_values(entry: Entry, index: int, values: Mapping[str, str]) -> dict[str, str]:
     """The shop policy's values, loaded only when this variant needs one that is not set."""
-    from csr_cli.policy.placeholders import POLICY_PLACEHOLDERS
-
     if not POLICY_PLACEHOLDERS & {needed.name for needed in needed_values(entry, index, values)}:
         return {}
     from csr_cli.policy.model import load_policy
@@ -145,9 +144,11 @@ def warn_if_lint_problems(text: str, entry: Entry) -> None:
 def deliver(text: str, *, no_copy: bool, render: Callable[[], None]) -> None:
     """Print the result with `render`, then copy `text` and say so on stderr."""
     render()
+    if no_copy:
+        return
     from csr_cli import clipboard  # not needed by --no-copy runs; keeps start-up lean
 
-    if no_copy or clipboard.copy_disabled():
+    if clipboard.copy_disabled():
         return
     terminal = sys.stderr if sys.stderr.isatty() else None
     result = clipboard.copy(text, terminal)

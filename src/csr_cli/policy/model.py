@@ -7,7 +7,6 @@ floor is replaced by the legal value and a warning says so (`Policy.warnings`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -163,8 +162,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise PolicyError(f"{path}: cannot read the policy: {exc}") from None
     resolved = str(path.resolve())
     stamp = [resolved, stat.st_mtime_ns, stat.st_size]
-    key = hashlib.sha1(resolved.encode()).hexdigest()[:16]
-    cache = paths.cache_dir() / f"policy-{key}.json"
+    cache = paths.cache_file("policy", [resolved], ".json")
     with contextlib.suppress(OSError, ValueError):
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if isinstance(cached, dict) and cached.get("stamp") == stamp:

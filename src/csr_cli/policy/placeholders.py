@@ -5,11 +5,9 @@ from __future__ import annotations
 from csr_cli.money import fmt_chat
 from csr_cli.policy.model import Policy
 
-POLICY_PLACEHOLDERS = frozenset({"threshold", "ems_fee"})
-
 
 def policy_values(policy: Policy) -> dict[str, str]:
-    """The policy's value for each placeholder in POLICY_PLACEHOLDERS that it sets."""
+    """The policy's value for each of placeholders.POLICY_PLACEHOLDERS that it sets."""
     values = {"ems_fee": fmt_chat(policy.shipping.ems_fee)}
     if policy.shipping.free_threshold is not None:
         values["threshold"] = fmt_chat(policy.shipping.free_threshold)
