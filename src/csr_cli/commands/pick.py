@@ -38,8 +38,15 @@ def pick(
         )
     from csr_cli.picker import run_picker
     from csr_cli.picking import PickerModel
+    from csr_cli.policy.model import load_policy
+    from csr_cli.policy.placeholders import policy_values
 
-    values = {**load_config(), **parse_assignments(assignments or [])}
+    # The preview shows what Enter will send, so it takes the policy's values as replies do.
+    values = {
+        **policy_values(load_policy()),
+        **load_config(),
+        **parse_assignments(assignments or []),
+    }
     model = PickerModel(open_phrasebook(), values=values, role=role.value if role else None)
     choice = run_picker(model, query=" ".join(query or []))
     if choice is None:
