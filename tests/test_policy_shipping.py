@@ -128,10 +128,130 @@ def test_no_free_shipping_at_all() -> None:
 
 
 def test_unknown_and_unserved_regions_are_errors() -> None:
-    assert fails("shipping", "--to", "Atlantis").startswith(
-        "error: unknown region 'Atlantis'; use a province-level name"
+    assert fails("shipping", "--to", "Atlantis") == (
+        "error: unknown region 'Atlantis'; use a province (浙江, 浙江省, Zhejiang), a "
+        "city (杭州, 苏州市, 义乌, 喀什, Shenzhen) or a zone (江浙沪); for a district or county, "
+        "use its city"
     )
     assert fails("shipping", "--to", "香港") == (
         "error: the shop's policy has no rate for 香港 (cross-border); quote it by hand or add "
         "it to shipping in your policy file"
     )
+
+
+@pytest.mark.parametrize(
+    ("to", "region", "city", "fee", "courier"),
+    [
+        ("杭州", "浙江", "杭州", "5.00", "快递"),
+        ("杭州市", "浙江", "杭州", "5.00", "快递"),
+        ("苏州市", "江苏", "苏州", "5.00", "快递"),
+        ("昆山", "江苏", "昆山", "5.00", "快递"),
+        ("义乌市", "浙江", "义乌", "5.00", "快递"),
+        ("成都", "四川", "成都", "10.00", "快递"),
+        ("Shenzhen", "广东", "深圳", "10.00", "快递"),
+        ("chengdu", "四川", "成都", "10.00", "快递"),
+        ("Xi'an", "陕西", "西安", "10.00", "快递"),
+        ("Hangzhou City", "浙江", "杭州", "5.00", "快递"),
+        ("朝阳市", "辽宁", "朝阳", "10.00", "快递"),
+        ("喀什", "新疆", "喀什", "20.00", "EMS"),
+        ("喀什地区", "新疆", "喀什", "20.00", "EMS"),
+        ("Kashgar", "新疆", "喀什", "20.00", "EMS"),
+        ("伊犁", "新疆", "伊犁", "20.00", "EMS"),
+        ("伊犁州", "新疆", "伊犁", "20.00", "EMS"),
+        ("伊犁哈萨克自治州", "新疆", "伊犁", "20.00", "EMS"),
+        ("阿里", "西藏", "阿里", "20.00", "EMS"),
+        ("阿拉善盟", "内蒙古", "阿拉善", "20.00", "EMS"),
+        ("海南州", "青海", "海南藏族自治州", "20.00", "EMS"),
+    ],
+)
+def test_a_city_answers_as_its_province(
+    to: str, region: str, city: str, fee: str, courier: str
+) -> None:
+    data = calc("shipping", "--to", to)
+    assert (data["region"], data["city"], data["fee"], data["courier"]) == (
+        region,
+        city,
+        fee,
+        courier,
+    )
+    assert data["steps"][0].startswith(f"{city} is in {region}")
+
+
+def test_the_working_and_the_reply_name_the_city() -> None:
+    result = run("shipping", "--to", "杭州", "--amount", "50", "--no-copy")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "shipping to 杭州 (浙江): 5.00 by 快递, 1-2 days",
+        "  杭州 is in 浙江, in 江浙沪 → 快递 5.00, 1-2 days",
+        "  50.00 < 98.00: add 48.00 more for free shipping",
+    ]
+    assert lines[-1] == "亲，发往杭州的运费是5元，咱们店满98元包邮，您再凑48元就能免运费啦～"
+    assert calc("shipping", "--to", "成都")["steps"][0] == "成都 is in 四川 → 快递 10.00, 2-4 days"
+    ems = calc("shipping", "--to", "义乌", "--courier", "ems")["steps"][0]
+    assert ems == "义乌 is in 浙江 → EMS by choice → 20.00, 2-5 days"
+
+
+def test_a_remote_city_goes_by_ems() -> None:
+    data = calc("shipping", "--to", "喀什", "--courier", "standard")
+    assert data["steps"][0] == (
+        "喀什 is in 新疆, a remote region the courier can't reach → EMS 20.00, 2-5 days"
+    )
+    assert data["warnings"] == ["快递 can't reach 新疆: the parcel goes by EMS"]
+    assert (data["remote"], data["reply"]["id"]) == (True, "shipping-remote-ems")
+    assert "喀什" in data["reply"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("to", "region", "first_step"),
+    [
+        ("上海", "上海", "上海 is in 江浙沪 → 快递 5.00, 1-2 days"),
+        ("上海市", "上海", "上海 is in 江浙沪 → 快递 5.00, 1-2 days"),
+        ("Beijing", "北京", "北京 → 快递 10.00, 2-4 days"),
+        ("海南", "海南", "海南 → 快递 10.00, 2-4 days"),
+        ("吉林市", "吉林", "吉林 → 快递 10.00, 2-4 days"),
+        ("江浙沪", "江浙沪", "江浙沪 → 快递 5.00, 1-2 days"),
+    ],
+)
+def test_regions_and_zones_answer_as_before_with_no_city(
+    to: str, region: str, first_step: str
+) -> None:
+    data = calc("shipping", "--to", to)
+    assert (data["region"], data["city"], data["steps"][0]) == (region, None, first_step)
+
+
+def test_an_ambiguous_name_asks_which_place() -> None:
+    assert fails("shipping", "--to", "朝阳") == (
+        "error: '朝阳' could be 朝阳市 (辽宁) or 北京朝阳区 (北京); write one of those, or the "
+        "province"
+    )
+    assert fails("shipping", "--to", "Suzhou") == (
+        "error: 'Suzhou' could be 苏州 (江苏) or 宿州 (安徽); write one of those, or the province"
+    )
+    assert calc("shipping", "--to", "北京朝阳区")["region"] == "北京"
+    assert calc("shipping", "--to", "宿州")["fee"] == "10.00"
+    assert calc("shipping", "--to", "苏州")["fee"] == "5.00"
+
+
+def test_an_unknown_city_suggests_one_that_sounds_alike() -> None:
+    assert fails("shipping", "--to", "杭洲").startswith(
+        "error: unknown region '杭洲'; did you mean 杭州 (浙江)? use a province"
+    )
+    assert fails("shipping", "--to", "Yichun").startswith(
+        "error: unknown region 'Yichun'; did you mean 宜春 (江西) or 伊春 (黑龙江)? "
+    )
+    assert fails("shipping", "--to", "余杭区").endswith("for a district or county, use its city")
+
+
+def test_a_city_the_shop_does_not_serve() -> None:
+    assert fails("shipping", "--to", "台北") == (
+        "error: the shop's policy has no rate for 台北 in 台湾 (cross-border); quote it by hand or "
+        "add it to shipping in your policy file"
+    )
+
+
+def test_a_city_follows_the_shops_own_remote_regions() -> None:
+    write_policy(paths.personal_policy(), "shipping:\n  remote_regions: [四川]\n")
+    data = calc("shipping", "--to", "成都")
+    assert (data["courier"], data["remote"]) == ("EMS", True)
+    assert calc("shipping", "--to", "喀什")["courier"] == "快递"

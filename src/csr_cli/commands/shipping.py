@@ -16,7 +16,9 @@ def shipping(
     to: Annotated[
         str,
         typer.Option(
-            "--to", metavar="REGION", help="Province or region: 浙江, 浙江省, Zhejiang, 江浙沪."
+            "--to",
+            metavar="REGION",
+            help="Province, city or zone: 浙江, 浙江省, Zhejiang, 杭州, 喀什, Shenzhen, 江浙沪.",
         ),
     ],
     amount: Annotated[
@@ -32,7 +34,7 @@ def shipping(
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Quote shipping to a region: fee, whether free, courier and days."""
+    """Quote shipping to a region or city: fee, whether free, courier and days."""
     loaded = policy(policy_file)
     result = shipping_quote(
         to=to,
@@ -55,8 +57,8 @@ def _view(result: ShippingResult) -> View:
         free = " (the order ships free by the default courier; this is the EMS difference)"
     else:
         free = " (free)" if result.free else ""
+    where = f"{result.city} ({result.region})" if result.city else result.region
     headline = (
-        f"shipping to {result.region}: {fmt(result.fee)} by {result.courier}, "
-        f"{result.days} days{free}"
+        f"shipping to {where}: {fmt(result.fee)} by {result.courier}, {result.days} days{free}"
     )
     return View(headline, result.steps, result.rule, result.warnings)

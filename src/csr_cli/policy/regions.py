@@ -53,20 +53,25 @@ _LOOKUP: dict[str, str] = {
 _SUFFIX_RE = re.compile(r"(?:省|市|(?:维吾尔族?|壮族|回族)?自治区|特别行政区|sheng|shi|province)$")
 
 
-def _key(text: str) -> str:
+def region_key(text: str) -> str:
     """Case, spaces, hyphens and apostrophes never matter: "Inner Mongolia" = innermongolia."""
     return re.sub(r"[\s\-'’_]+", "", text).lower()
 
 
-def find_region(text: str, *, groups: dict[str, tuple[str, ...]] | None = None) -> str:
-    """The short Chinese name of a region, or a group name (e.g. 江浙沪) from `groups`."""
-    key = _key(text)
+def match_region(text: str, *, groups: dict[str, tuple[str, ...]] | None = None) -> str | None:
+    """The short Chinese name of a region, a group name (e.g. 江浙沪) from `groups`, or None."""
+    key = region_key(text)
     for group in groups or {}:
-        if key == _key(group):
+        if key == region_key(group):
             return group
-    found = _LOOKUP.get(key) or _LOOKUP.get(_SUFFIX_RE.sub("", key))
+    return _LOOKUP.get(key) or _LOOKUP.get(_SUFFIX_RE.sub("", key))
+
+
+def find_region(text: str, *, groups: dict[str, tuple[str, ...]] | None = None) -> str:
+    """As `match_region`, but an unknown name is a usage error that suggests the closest."""
+    found = match_region(text, groups=groups)
     if found is None:
-        raise UsageError(_unknown(text, key))
+        raise UsageError(_unknown(text, region_key(text)))
     return found
 
 

@@ -8,8 +8,8 @@ from enum import Enum
 
 from csr_cli.errors import PolicyError
 from csr_cli.money import ZERO, fmt, fmt_chat
+from csr_cli.policy.cities import Place, find_place
 from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy, Zone
-from csr_cli.policy.regions import find_region
 
 
 class Courier(str, Enum):
@@ -23,6 +23,7 @@ EMS_NAME = "EMS"
 @dataclass(frozen=True)
 class ShippingResult:
     region: str
+    city: str | None  # the city the agent named, in `region`
     fee: Decimal
     free: bool | None  # None: no order amount given, so not known yet
     courier: str
@@ -42,6 +43,7 @@ class ShippingResult:
             "courier": self.courier,
             "days": self.days,
             "region": self.region,
+            "city": self.city,
             "remote": self.remote,
             "short_of_free": None if self.short_of_free is None else fmt(self.short_of_free),
             "rule": self.rule.text,
@@ -62,17 +64,19 @@ class _Leg:
 def shipping_quote(
     *, to: str, amount: Decimal | None, courier: Courier | None, policy: ShippingPolicy
 ) -> ShippingResult:
-    region = find_region(to, groups={zone.name: zone.regions for zone in policy.zones})
+    place = find_place(to, groups={zone.name: zone.regions for zone in policy.zones})
+    region, city = place.region, place.city
     if region in policy.not_served:
+        where = f"{city} in {region}" if city else region
         raise PolicyError(
-            f"the shop's policy has no rate for {region} (cross-border); quote it by hand or "
+            f"the shop's policy has no rate for {where} (cross-border); quote it by hand or "
             "add it to shipping in your policy file"
         )
     zone = _zone(region, policy)
     remote = region in policy.remote_regions
     standard_fee = zone.fee if zone else policy.fee
     leg, steps, warnings = _leg(
-        region=region, zone=zone, remote=remote, courier=courier, policy=policy
+        place=place, zone=zone, remote=remote, courier=courier, policy=policy
     )
     free = _free(amount=amount, remote=remote, policy=policy)
     fee = leg.fee
@@ -93,6 +97,7 @@ def shipping_quote(
         steps.append(f"free shipping from {fmt(policy.free_threshold)} (no --amount given)")
     return ShippingResult(
         region=region,
+        city=city,
         fee=fee,
         free=free,
         courier=leg.courier,
@@ -104,7 +109,7 @@ def shipping_quote(
         warnings=tuple(warnings),
         reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short),
         reply_values={
-            "region": region,
+            "region": city or region,  # the buyer named the city: 发往喀什
             "courier": leg.courier,
             "shipping": fmt_chat(fee),
             "days": leg.days,
@@ -121,23 +126,34 @@ def _zone(region: str, policy: ShippingPolicy) -> Zone | None:
 
 
 def _leg(
-    *, region: str, zone: Zone | None, remote: bool, courier: Courier | None, policy: ShippingPolicy
+    *,
+    place: Place,
+    zone: Zone | None,
+    remote: bool,
+    courier: Courier | None,
+    policy: ShippingPolicy,
 ) -> tuple[_Leg, list[str], list[str]]:
     """The courier that carries the parcel, with the working and any warning."""
+    region, city = place.region, place.city
+    within = f"{city} is in {region}" if city else ""
     warnings = []
     if remote:
         if courier is Courier.standard:
             warnings.append(f"{policy.courier} can't reach {region}: the parcel goes by EMS")
+        subject = f"{within}, a" if city else f"{region} is a"
         step = (
-            f"{region} is a remote region the courier can't reach → EMS {fmt(policy.ems_fee)}, "
+            f"{subject} remote region the courier can't reach → EMS {fmt(policy.ems_fee)}, "
             f"{policy.ems_days} days"
         )
         return _Leg(EMS_NAME, policy.ems_fee, policy.ems_days, False), [step], warnings
     if courier is Courier.ems:
         step = f"EMS by choice → {fmt(policy.ems_fee)}, {policy.ems_days} days"
+        step = f"{within} → {step}" if city else step
         return _Leg(EMS_NAME, policy.ems_fee, policy.ems_days, True), [step], warnings
     fee, days = (zone.fee, zone.days) if zone else (policy.fee, policy.days)
-    where = f"{region} is in {zone.name}" if zone and zone.name != region else region
+    where = within or region
+    if zone and zone.name != region:
+        where = f"{within}, in {zone.name}" if city else f"{region} is in {zone.name}"
     step = f"{where} → {policy.courier} {fmt(fee)}, {days} days"
     return _Leg(policy.courier, fee, days, False), [step], warnings
 
