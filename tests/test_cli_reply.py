@@ -200,6 +200,12 @@ def test_broken_config_file_is_named() -> None:
     assert result.stderr.startswith(f"error: {paths.config_file()}: cannot read config")
 
 
+def test_unknown_command_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["rpely", "bargain"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no command 'rpely'; did you mean reply? (see `csr --help`)\n"
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("csr ")
@@ -212,11 +218,19 @@ def test_policy_threshold_fills_replies(isolated: Path) -> None:
     result = runner.invoke(app, ["reply", "free-shipping-request", "-v", "1", "--no-copy"])
     assert result.exit_code == 0, result.output
     assert "满128元" in result.stdout and "98" not in result.stdout
-    # a value the agent gives still wins
-    overridden = runner.invoke(
+    # neither --set nor the config can make a reply contradict the policy
+    contradicted = runner.invoke(
         app, ["reply", "free-shipping-request", "-v", "1", "--set", "threshold=99", "--no-copy"]
     )
-    assert "满99元" in overridden.stdout
+    assert contradicted.exit_code == 2
+    assert contradicted.stderr == (
+        "error: --set threshold=99 contradicts the shop policy (128); "
+        "change the policy file instead (see `csr config path`)\n"
+    )
+    runner.invoke(app, ["config", "set", "threshold", "50"])
+    configured = runner.invoke(app, ["reply", "free-shipping-request", "-v", "1", "--no-copy"])
+    assert "满128元" in configured.stdout
+    assert "the shop policy's threshold (128) is used, not the config's (50)" in configured.stderr
 
 
 def test_empty_values_are_refused() -> None:

@@ -140,3 +140,10 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 def test_symbols_and_units_work_through_the_cli() -> None:
     assert calc("refund", "￥190.00", "--shipping", "10元")["refund"] == "180.00"
     assert calc("compensate", "¥250")["cap"] == "25.00"
+
+
+@pytest.mark.parametrize("text", ["1000000000000000000000000000000", "12345678901"])
+def test_amounts_beyond_any_order_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match=r"PAID is too large"):
+        parse_amount(text, "PAID")
+    assert parse_amount("9999999999.99", "PAID") == Decimal("9999999999.99")

@@ -76,6 +76,12 @@ def test_a_pasted_chat_log_of_any_length_still_works() -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_an_absurd_limit_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["search", "包邮", "--limit", "9223372036854775808"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: Invalid value for '--limit' / '-n'")
+
+
 def test_exact_id_and_alias_rank_first() -> None:
     assert top_ids("complaint")[0] == "complaint"
     assert top_ids("kj")[0] == "bargain"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typer import _click as click
 
 from csr_cli import __version__
-from csr_cli.errors import CsrError
+from csr_cli.errors import CsrError, UsageError
 
 # Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
 # Commands are imported and built only when invoked: typer evaluates every parameter of every
@@ -78,8 +78,8 @@ class CsrGroup(TyperGroup):
         name = args[0]
         if name not in COMMANDS and not name.startswith("-"):
             close = difflib.get_close_matches(name, COMMANDS, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; see `csr --help`"
-            raise TyperException(f"no command '{name}'{hint}")
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"no command '{name}'{hint} (see `csr --help`)")
         return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:

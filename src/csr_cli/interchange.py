@@ -19,7 +19,7 @@ from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
 from csr_cli.phrasebook import Entry, entry_to_raw, parse_entry, parse_text
-from csr_cli.placeholders import names_in_all
+from csr_cli.placeholders import PLACEHOLDER_RE, names_in_all
 
 QIANNIU_HEADER = ("快捷编码", "快捷短语", "快捷短语分组")
 UNGROUPED = "未分组"
@@ -438,6 +438,14 @@ def _export_qianniu(entries: list[Entry]) -> Export:
         warnings.append(
             f"{several} entries have more than one alias; only the first is written as the "
             "shortcut code"
+        )
+    with_placeholders = sum(
+        bool(PLACEHOLDER_RE.search(text)) for e in entries for text in e.variants
+    )
+    if with_placeholders:
+        warnings.append(
+            f"{with_placeholders} phrases contain placeholders such as {{shop}}; the chat client "
+            "sends them as they are, so fill them in the sheet before importing it there"
         )
     return Export(_write_csv(rows), len(rows) - 1, warnings)
 

@@ -20,6 +20,7 @@ _AMOUNT_RE = re.compile(
     r"^(?P<sign>[-+]?)\s*[¥$]?\s*(?P<number>\d+(?:\.\d+)?)\s*(?:元|块|yuan|rmb)?$"
 )
 _EXAMPLES = "e.g. 190, 190.5, ¥190 or 190元"
+MAX_YUAN_DIGITS = 10  # up to 9,999,999,999.99 yuan: above any order, within Decimal precision
 
 
 def parse_amount(text: str, option: str) -> Decimal:
@@ -37,6 +38,11 @@ def parse_amount(text: str, option: str) -> Decimal:
         raise UsageError(
             f"{option} has more than two decimals (got '{text}'); amounts are yuan and fen, "
             "e.g. 9.99"
+        )
+    if len(number.split(".")[0].lstrip("0")) > MAX_YUAN_DIGITS:
+        raise UsageError(
+            f"{option} is too large (got '{text}'); a shop amount has at most "
+            f"{MAX_YUAN_DIGITS} digits before the decimal point"
         )
     return Decimal(number).quantize(FEN)
 

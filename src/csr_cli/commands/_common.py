@@ -13,7 +13,7 @@ import typer
 from csr_cli.config import load_config, parse_assignments
 from csr_cli.errors import UsageError
 from csr_cli.phrasebook import Entry
-from csr_cli.placeholders import POLICY_PLACEHOLDERS
+from csr_cli.placeholders import POLICY_PLACEHOLDERS, names_in
 from csr_cli.replies import Reply, compose, needed_values
 
 if TYPE_CHECKING:
@@ -86,8 +86,9 @@ def placeholder_values(
     if unknown:
         known = ", ".join(entry.placeholders) or "none"
         note(f"note: '{entry.id}' has no placeholder {', '.join(unknown)} (it has: {known})")
-    values = {**load_config(), **assigned, **(computed or {})}
-    values = {**_policy_values(entry, index, values), **values}
+    configured = load_config()
+    values = {**configured, **assigned, **(computed or {})}
+    values.update(_policy_values(entry, index, assigned, configured))
     ask = interactive()
     for needed in needed_values(entry, index, values):
         if ask:
@@ -99,14 +100,32 @@ def placeholder_values(
     return values
 
 
-def _policy_values(entry: Entry, index: int, values: Mapping[str, str]) -> dict[str, str]:
-    """The shop policy's values, loaded only when this variant needs one that is not set."""
-    if not POLICY_PLACEHOLDERS & {needed.name for needed in needed_values(entry, index, values)}:
+def _policy_values(
+    entry: Entry, index: int, assigned: Mapping[str, str], configured: Mapping[str, str]
+) -> dict[str, str]:
+    """The shop policy's values for the policy placeholders this variant uses.
+
+    They win over config and `--set`: the free-shipping threshold a reply quotes must be the
+    one `csr shipping` applies. Loaded only when the variant uses one of them.
+    """
+    used = POLICY_PLACEHOLDERS & set(names_in(entry.variants[index]))
+    if not used:
         return {}
     from csr_cli.policy.model import load_policy
     from csr_cli.policy.placeholders import policy_values
 
-    return policy_values(load_policy())
+    decided = {key: value for key, value in policy_values(load_policy()).items() if key in used}
+    for key, value in decided.items():
+        if key in assigned and assigned[key] != value:
+            raise UsageError(
+                f"--set {key}={assigned[key]} contradicts the shop policy ({value}); "
+                "change the policy file instead (see `csr config path`)"
+            )
+        if key in configured and configured[key] != value:
+            note(
+                f"note: the shop policy's {key} ({value}) is used, not the config's ({configured[key]})"
+            )
+    return decided
 
 
 def build_reply(

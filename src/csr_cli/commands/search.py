@@ -29,7 +29,9 @@ def search_command(
     query: Annotated[
         list[str], typer.Argument(help="The buyer's message, an id, an alias or pinyin (yj).")
     ],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 5,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=1000, help="How many results.")
+    ] = 5,
     role: Annotated[Role | None, typer.Option("--role", "-r", help="Only this role.")] = None,
     copy: Annotated[
         bool, typer.Option("--copy", "-c", help="Copy the top result's reply, as `csr reply`.")
