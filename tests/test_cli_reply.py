@@ -237,6 +237,9 @@ def test_empty_values_are_refused() -> None:
     result = runner.invoke(app, ["reply", "greet", "--set", "shop=", "--set", "agent=小美"])
     assert result.exit_code == 2
     assert result.stderr == "error: --set shop= has no value; give one, e.g. --set shop=…\n"
+    multiline = runner.invoke(app, ["config", "set", "shop", "小美\n家"])
+    assert multiline.exit_code == 2
+    assert multiline.stderr == "error: 'shop' must be one line of text without control characters\n"
     config = runner.invoke(app, ["config", "set", "shop", " "])
     assert config.exit_code == 2
     assert "to remove it use `csr config unset shop`" in config.stderr

@@ -49,6 +49,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> None:
         raise UsageError(f"'{key}' is not a valid key: use letters, digits and _ (e.g. shop)")
     if not value.strip():
         raise UsageError(f"'{key}' needs a value; to remove it use `csr config unset {key}`")
+    if any(not char.isprintable() for char in value):
+        raise UsageError(f"'{key}' must be one line of text without control characters")
     path = paths.config_file() if path is None else path
     values = load_config(path)
     values[key] = value
