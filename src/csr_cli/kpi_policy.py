@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,6 +24,7 @@ from csr_cli.kpi import (
     RefundTier,
     parse_rate,
 )
+from csr_cli.overlay import deep_merge
 
 POLICY_ENV = "CSR_KPI_POLICY"
 FILE_NAME = "kpi.yaml"
@@ -59,7 +59,7 @@ def load_policy(explicit: Path | None = None) -> KpiPolicy:
     shop = shop_file(explicit)
     if shop is None:
         return policy
-    return _Checker(shop).policy(_merge(default, _read(shop)))
+    return _Checker(shop).policy(deep_merge(default, _read(shop)))
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -79,16 +79,6 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: must be a mapping of sections such as refund_rate, base_pay")
     return data
-
-
-def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 class _Checker:

@@ -19,6 +19,18 @@ ALIAS_RE = re.compile(r"^\S{1,16}$")
 PLACEHOLDER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REQUIRED_KEYS = ("id", "variants")
 OPTIONAL_KEYS = ("title", "title_zh", "role", "tags", "aliases", "keywords", "placeholders")
+# The schema's keys in the order a phrasebook file writes them.
+ENTRY_KEYS = (
+    "id",
+    "title",
+    "title_zh",
+    "role",
+    "tags",
+    "aliases",
+    "keywords",
+    "placeholders",
+    "variants",
+)
 
 
 @dataclass(frozen=True)
@@ -52,19 +64,16 @@ class Entry:
         )
 
 
+def _plain(value: Any) -> Any:
+    """A field as YAML and JSON hold it: tuples become lists, the placeholder map a dict."""
+    if isinstance(value, tuple):
+        return list(value)
+    return dict(value) if isinstance(value, dict) else value
+
+
 def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:
     """The entry as a file holds it: schema keys in order; `compact` leaves out the defaults."""
-    raw: dict[str, Any] = {
-        "id": entry.id,
-        "title": entry.title,
-        "title_zh": entry.title_zh,
-        "role": entry.role,
-        "tags": list(entry.tags),
-        "aliases": list(entry.aliases),
-        "keywords": list(entry.keywords),
-        "placeholders": dict(entry.placeholders),
-        "variants": list(entry.variants),
-    }
+    raw: dict[str, Any] = {key: _plain(getattr(entry, key)) for key in ENTRY_KEYS}
     if not compact:
         return raw
     defaults = {"title": entry.id, "role": "general"}

@@ -17,22 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from csr_cli.errors import PhrasebookError
+from csr_cli.phrasebook import ENTRY_KEYS
 
 # Blank and comment-only lines are not part of an entry's content.
 _SKIPPABLE = re.compile(r"^\s*(#.*)?$")
 _COMMENT_RE = re.compile(r"(^|\s)#")
 FLOW_LISTS = ("tags", "aliases", "keywords")
-KEY_ORDER = (
-    "id",
-    "title",
-    "title_zh",
-    "role",
-    "tags",
-    "aliases",
-    "keywords",
-    "placeholders",
-    "variants",
-)
 
 
 @dataclass(frozen=True)
@@ -259,10 +249,10 @@ def set_in_order(mapping: Any, key: str, value: Any) -> None:
     if key in mapping:
         mapping[key] = value
         return
-    rank = KEY_ORDER.index(key)
+    rank = ENTRY_KEYS.index(key)
     keys = list(mapping)
     position = next(
-        (n for n, k in enumerate(keys) if k in KEY_ORDER and KEY_ORDER.index(k) > rank),
+        (n for n, k in enumerate(keys) if k in ENTRY_KEYS and ENTRY_KEYS.index(k) > rank),
         len(keys),
     )
     mapping.insert(position, key, value)

@@ -20,6 +20,7 @@ from csr_cli import paths
 from csr_cli.errors import PolicyError, UsageError
 from csr_cli.fileio import atomic_write_text
 from csr_cli.money import parse_amount
+from csr_cli.overlay import deep_merge
 from csr_cli.policy.regions import find_region
 
 POLICY_ENV = "CSR_POLICY"
@@ -149,7 +150,9 @@ def load_policy(option: Path | None = None) -> Policy:
     overlay = _read(shop_file) if shop_file else {}
     if shop_file:
         _check_keys(overlay, defaults, str(shop_file), "")
-    reader = _Reader(_merge(defaults, overlay), overlay, str(default_file), str(shop_file or ""))
+    reader = _Reader(
+        deep_merge(defaults, overlay), overlay, str(default_file), str(shop_file or "")
+    )
     return reader.build(tuple(str(f) for f in (default_file, shop_file) if f))
 
 
@@ -214,16 +217,6 @@ def _check_keys(overlay: Any, defaults: Any, source: str, where: str) -> None:
             raise PolicyError(f"{source}: {where.rstrip('.')} must be a list")
         for number, item in enumerate(overlay, start=1):
             _check_keys(item, defaults[0], source, f"{where.rstrip('.')}[{number}].")
-
-
-def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in overlay.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged[key] = _merge(base[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 _DAYS_RE = re.compile(r"([0-9]{1,3})(?:-([0-9]{1,3}))?")
