@@ -37,8 +37,8 @@ QUERIES = [
 ]
 QUERY_SCRIPT = """
 import json, resource, statistics, sys, time
-from csr_cli.search import search
-from csr_cli.store import open_phrasebook
+from csr_cli.search.ranking import search
+from csr_cli.phrasebook.cache import open_phrasebook
 book = open_phrasebook()
 queries = json.loads(sys.argv[1])
 times = []
@@ -101,7 +101,12 @@ def cold_runs(env: dict[str, str], runs: int) -> dict[str, float]:
 
 def phrasebook_run(label: str, env: dict[str, str], runs: int) -> dict[str, object]:
     build_s, build_mib, _ = measured(
-        [sys.executable, "-c", "from csr_cli.store import open_phrasebook; open_phrasebook()"], env
+        [
+            sys.executable,
+            "-c",
+            "from csr_cli.phrasebook.cache import open_phrasebook; open_phrasebook()",
+        ],
+        env,
     )
     result: dict[str, object] = {
         "phrasebook": label,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from csr_cli.search import search
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.search.ranking import search
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = [

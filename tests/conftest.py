@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csr_cli import clipboard
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

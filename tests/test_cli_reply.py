@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import have, run_csr
 
 from csr_cli import clipboard
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
 
 # The autouse fixture replaces clipboard.copy; these tests need the real function.
 real_copy = clipboard.copy

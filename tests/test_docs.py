@@ -52,7 +52,11 @@ def test_hot_commands_import_nothing_heavy(argv: list[str]) -> None:
         "print(json.dumps([commands, heavy]), file=sys.stderr)\n"
     )
     subprocess.run(
-        [sys.executable, "-c", "from csr_cli.store import open_phrasebook; open_phrasebook()"],
+        [
+            sys.executable,
+            "-c",
+            "from csr_cli.phrasebook.cache import open_phrasebook; open_phrasebook()",
+        ],
         check=True,
     )
     result = subprocess.run(

@@ -16,13 +16,14 @@ import pytest
 from conftest import csr_executable, run_csr, write_phrasebook
 from typer.testing import CliRunner
 
-from csr_cli import editing, fileio, paths
+from csr_cli import fileio, paths
 from csr_cli.cli import app
 from csr_cli.commands import edit as edit_cmd
 from csr_cli.errors import CsrError, PhrasebookError
 from csr_cli.fileio import backup_path
-from csr_cli.phrasebook import Entry, LayerFile, load_file
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook import editing
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.schema import Entry, LayerFile, load_file
 
 runner = CliRunner()
 
@@ -521,7 +522,8 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temp_files(
 
 KILLED_WRITER = """
 import os, sys, time
-from csr_cli import editing, fileio
+from csr_cli import fileio
+from csr_cli.phrasebook import editing
 real_fsync = os.fsync
 def slow_fsync(fd):
     name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
@@ -577,7 +579,7 @@ def test_core_refuses_to_write_text_that_does_not_parse_back(
     runner.invoke(app, ["add", "keep", "--text", "甲"])
     before = personal_text()
     monkeypatch.setattr(
-        editing.yamledit, "render_mapping", lambda raw: "id: other\nvariants: [z]\n"
+        editing.yamltext, "render_mapping", lambda raw: "id: other\nvariants: [z]\n"
     )
     with pytest.raises(Exception, match="would not hold the intended entries"):
         editing.add(editing.AddRequest("new", ("乙",)), editing.target_file(None), [])

@@ -12,13 +12,13 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
-from csr_cli.interchange import (
+from csr_cli.phrasebook.formats import (
     decode_phrase,
     encode_phrase,
     escape_cell,
     unescape_cell,
 )
-from csr_cli.phrasebook import Entry, LayerFile, load_file
+from csr_cli.phrasebook.schema import Entry, LayerFile, load_file
 
 runner = CliRunner()
 

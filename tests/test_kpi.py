@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csr_cli.errors import PolicyError, UsageError
-from csr_cli.kpi import (
+from csr_cli.kpi.scheme import POLICY_ENV, bundled_file, load_policy
+from csr_cli.kpi.scoring import (
     Grade,
     KpiInput,
     Level,
@@ -23,7 +24,6 @@ from csr_cli.kpi import (
     refund_points,
     scaled_bonus,
 )
-from csr_cli.kpi_policy import POLICY_ENV, bundled_file, load_policy
 
 POLICY = load_policy(bundled_file())  # the bundled scheme, whatever the user has set up
 ALL_A = {"quality": "A", "refund_rate": "2%", "disputes": "A", "teamwork": "A", "execution": "A"}
@@ -273,7 +273,7 @@ def test_a_shop_file_overrides_only_what_it_names(tmp_path: Path) -> None:
 def test_shop_file_comes_from_option_then_env_then_config_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csr_cli.kpi_policy import user_file
+    from csr_cli.kpi.scheme import user_file
 
     write(user_file(), "bonus: {full: 800}\n")
     assert load_policy().full_bonus == 800

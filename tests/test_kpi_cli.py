@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csr_cli.cli import app
-from csr_cli.kpi_policy import POLICY_ENV
+from csr_cli.kpi.scheme import POLICY_ENV
 
 runner = CliRunner()
 
@@ -197,7 +197,7 @@ def test_sheet_and_output_options_are_checked(tmp_path: Path) -> None:
 def test_a_shop_policy_from_option_env_or_config_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csr_cli.kpi_policy import user_file
+    from csr_cli.kpi.scheme import user_file
 
     user_file().parent.mkdir(parents=True, exist_ok=True)
     user_file().write_text("base_pay: {agent: 2200}\n", encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csr_cli.lint import (
+from csr_cli.lint.checker import (
     apply_fixes,
     fix_text,
     lint_report,
@@ -15,7 +15,7 @@ from csr_cli.lint import (
     shop_data,
     valid_id_card,
 )
-from csr_cli.phrasebook import layer_files, load_all
+from csr_cli.phrasebook.schema import layer_files, load_all
 
 # (draft, [(code, the text it points at), …] in order)
 DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from csr_cli import paths
 from csr_cli.cli import app
 from csr_cli.commands import lint as lint_cmd
-from csr_cli.lint import lint_text
+from csr_cli.lint.checker import lint_text
 
 runner = CliRunner()
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import write_phrasebook
 
-from csr_cli import paths, tone
+from csr_cli import paths
 from csr_cli.errors import PolicyError
-from csr_cli.lint import lint_text
-from csr_cli.tone import banned_in, banned_phrases, load_rules, parse_files, tone_file
+from csr_cli.lint import rules as tone
+from csr_cli.lint.checker import lint_text
+from csr_cli.lint.rules import banned_in, banned_phrases, load_rules, parse_files, tone_file
 
 
 def test_the_bundled_rules_load_and_keep_the_standard_rewrites() -> None:

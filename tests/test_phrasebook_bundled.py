@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from csr_cli.phrasebook import ROLES, Entry, layer_files, load_all
-from csr_cli.placeholders import KNOWN_PLACEHOLDERS, names_in_all
-from csr_cli.tone import banned_in
+from csr_cli.lint.rules import banned_in
+from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS, names_in_all
+from csr_cli.phrasebook.schema import ROLES, Entry, layer_files, load_all
 
 REQUIRED_IDS = """
 greet greet-return wait busy away in-stock product-quality recommend size-advice color-accuracy
@@ -39,7 +39,7 @@ def test_ids_are_unique_across_bundled_files() -> None:
 
 
 def load_all_unmerged() -> list[Entry]:
-    from csr_cli.phrasebook import load_file
+    from csr_cli.phrasebook.schema import load_file
 
     return [entry for f in layer_files() if f.layer == "bundled" for entry in load_file(f)]
 

@@ -13,8 +13,8 @@ from conftest import run_csr, write_phrasebook
 
 from csr_cli import paths
 from csr_cli.errors import PhrasebookError
-from csr_cli.phrasebook import LayerFile, layer_files, parse_text
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.schema import LayerFile, layer_files, parse_text
 
 TEAM = textwrap.dedent(
     """\
@@ -148,7 +148,7 @@ def test_cache_is_reused_without_parsing_yaml(
     def fail(_: list[LayerFile]) -> None:
         raise AssertionError("YAML was parsed although the cache is fresh")
 
-    monkeypatch.setattr("csr_cli.store.load_all", fail)
+    monkeypatch.setattr("csr_cli.phrasebook.cache.load_all", fail)
     assert open_phrasebook().get("bargain") is not None
 
 
@@ -160,7 +160,7 @@ def test_unwritable_cache_dir_still_works(isolated: Path, monkeypatch: pytest.Mo
 
 
 def test_racing_processes_both_get_a_complete_cache(isolated: Path) -> None:
-    code = "from csr_cli.store import open_phrasebook; print(open_phrasebook().count())"
+    code = "from csr_cli.phrasebook.cache import open_phrasebook; print(open_phrasebook().count())"
     procs = [
         subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         for _ in range(4)

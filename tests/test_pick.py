@@ -22,13 +22,13 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
-from csr_cli.picker import build_app, column_widths, fit, list_fragments
-from csr_cli.picking import PICK_LIMIT, PickerModel, Segment, segments
-from csr_cli.placeholders import fill, names_in
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.placeholders import fill, names_in
+from csr_cli.picker.model import PICK_LIMIT, PickerModel, Segment, segments
+from csr_cli.picker.screen import build_app, column_widths, fit, list_fragments
 from csr_cli.replies import remember_variant
-from csr_cli.search import search
-from csr_cli.store import open_phrasebook
-from csr_cli.usage import USAGE_STATE, record_use
+from csr_cli.search.ranking import search
+from csr_cli.search.usage import USAGE_STATE, record_use
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from policy_helpers import calc, default_policy, fails, run
 
 from csr_cli.config import set_value
-from csr_cli.phrasebook import layer_files, load_all
+from csr_cli.phrasebook.schema import layer_files, load_all
 from csr_cli.policy.compensate import CompensationReason, compensation_cap
 
 POLICY = default_policy().compensation

@@ -8,8 +8,8 @@ import pytest
 from policy_helpers import calc, run
 
 from csr_cli.paths import bundled_phrasebook_dir
-from csr_cli.phrasebook import Entry, LayerFile, load_file
-from csr_cli.placeholders import PLACEHOLDER_RE
+from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE
+from csr_cli.phrasebook.schema import Entry, LayerFile, load_file
 
 CALCULATOR_ENTRIES = load_file(LayerFile(bundled_phrasebook_dir() / "calculators.yaml", "bundled"))
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
-from csr_cli.search import search
-from csr_cli.store import open_phrasebook
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.search.ranking import search
 
 runner = CliRunner()
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
-from csr_cli.search import search
-from csr_cli.store import open_phrasebook
-from csr_cli.usage import USAGE_STATE, record_use, use_counts
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.search.ranking import search
+from csr_cli.search.usage import USAGE_STATE, record_use, use_counts
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from csr_cli import __version__, clipboard, paths
 from csr_cli.errors import CsrError
-from csr_cli.phrasebook import LayerFile, load_file
+from csr_cli.phrasebook.schema import LayerFile, load_file
 
 PACKAGES = (
     "typer",
@@ -126,7 +126,7 @@ def _layers() -> list[LayerInfo]:
 
 
 def _merged_count(problems: list[str]) -> int | None:
-    from csr_cli.store import open_phrasebook
+    from csr_cli.phrasebook.cache import open_phrasebook
 
     try:
         return open_phrasebook().count()

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from csr_cli.errors import MissingValues, NotFound, UsageError
-from csr_cli.phrasebook import Entry
-from csr_cli.placeholders import describe, fill, names_in
+from csr_cli.phrasebook.cache import Phrasebook
+from csr_cli.phrasebook.placeholders import describe, fill, names_in
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.search.usage import record_use
 from csr_cli.state import load_state, update_state
-from csr_cli.store import Phrasebook
-from csr_cli.usage import record_use
 
 ROTATION_STATE = "rotation"
 
@@ -53,7 +53,7 @@ def find_entry(book: Phrasebook, key: str) -> Entry:
 
 def suggest(book: Phrasebook, key: str, limit: int = 5) -> list[str]:
     """The ids search ranks best for a key that is not an id or alias."""
-    from csr_cli.search import search  # only on this error path; `csr reply` never searches
+    from csr_cli.search.ranking import search  # only on this error path; `csr reply` never searches
 
     return [hit.entry.id for hit in search(book, key, limit=limit)]
 

@@ -12,9 +12,9 @@ import typer
 from csr_cli.commands._common import build_reply, console, deliver, note, print_json, use_rich
 from csr_cli.config import parse_assignments
 from csr_cli.errors import UsageError
+from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.policy.model import Policy, Rule, load_policy
 from csr_cli.replies import Reply, choose_variant, find_entry, remember_variant
-from csr_cli.store import open_phrasebook
 
 PolicyOpt = Annotated[
     Path | None,

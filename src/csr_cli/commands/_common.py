@@ -12,8 +12,8 @@ import typer
 
 from csr_cli.config import load_config, parse_assignments
 from csr_cli.errors import UsageError
-from csr_cli.phrasebook import Entry
-from csr_cli.placeholders import POLICY_PLACEHOLDERS, names_in
+from csr_cli.phrasebook.placeholders import POLICY_PLACEHOLDERS, names_in
+from csr_cli.phrasebook.schema import Entry
 from csr_cli.replies import Reply, compose, needed_values
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def warn_if_lint_problems(text: str, entry: Entry) -> None:
     if entry.layer == "bundled":
         return
     from csr_cli.errors import CsrError
-    from csr_cli.lint import lint_text, shop_data
+    from csr_cli.lint.checker import lint_text, shop_data
 
     try:
         problems = lint_text(text, allow=shop_data(load_config().values()))

@@ -22,7 +22,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check phrasebooks: schema, duplicate ids and aliases, unknown placeholders, house tone."""
-    from csr_cli.checks import check as run_check
+    from csr_cli.phrasebook.checks import check as run_check
 
     report = run_check(files or [])
     if as_json:

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from csr_cli import editing, paths
+from csr_cli import paths
 from csr_cli.commands._common import JsonOpt, interactive, note, print_json, read_stdin_text
 from csr_cli.commands.reply import IdArg, Role
 from csr_cli.errors import CsrError, PhrasebookError, UsageError
+from csr_cli.phrasebook import editing
 
 TeamOpt = Annotated[
     Path | None,

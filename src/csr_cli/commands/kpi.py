@@ -13,8 +13,8 @@ from csr_cli.commands._common import JsonOpt, note, print_json, use_rich
 from csr_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from csr_cli.kpi import KpiPolicy, KpiResult
-    from csr_cli.kpi_sheet import TeamResult
+    from csr_cli.kpi.scoring import KpiPolicy, KpiResult
+    from csr_cli.kpi.sheet import TeamResult
 
 OPTIONS = {
     "quality": "--quality",
@@ -108,8 +108,8 @@ def kpi(
     表扬/praise, 突出表现/outstanding, 级别/level), one agent per row. Bad rows are reported
     on stderr with their row number and skipped; the exit code is then 1.
     """
-    from csr_cli.kpi import compute, parse_input
-    from csr_cli.kpi_policy import load_policy
+    from csr_cli.kpi.scheme import load_policy
+    from csr_cli.kpi.scoring import compute, parse_input
 
     fields = {
         "quality": quality,
@@ -144,7 +144,7 @@ def kpi(
 
 def _team(path: Path, output: Path | None, scheme: KpiPolicy, *, as_json: bool) -> None:
     from csr_cli.fileio import atomic_write_text
-    from csr_cli.kpi_sheet import read_sheet, results_csv, score_sheet
+    from csr_cli.kpi.sheet import read_sheet, results_csv, score_sheet
 
     if output is not None and output.resolve() == path.resolve():
         raise UsageError(f"-o {output} would overwrite the sheet; write the results elsewhere")

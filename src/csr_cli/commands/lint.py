@@ -23,7 +23,7 @@ from csr_cli.config import load_config
 from csr_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from csr_cli.lint import LintReport, Problem
+    from csr_cli.lint.checker import LintReport, Problem
 
 PROBLEMS_EXIT = 1
 
@@ -58,8 +58,8 @@ def lint(
     """Check a draft reply for blunt wording, refusals without apology or reason, promises,
     review manipulation and customers' personal data; exit 1 when it finds any."""
     # Imported here: the checker's regexes are compiled only when something is checked.
-    from csr_cli.lint import lint_report, shop_data
-    from csr_cli.tone import load_rules
+    from csr_cli.lint.checker import lint_report, shop_data
+    from csr_cli.lint.rules import load_rules
 
     report = lint_report(
         read_draft(text),
@@ -133,7 +133,7 @@ def _render_problems(report: LintReport) -> None:
 
 
 def _colour(problem: Problem) -> str:
-    from csr_cli.lint import PERSONAL_CODES
+    from csr_cli.lint.checker import PERSONAL_CODES
 
     return "red" if problem.code in PERSONAL_CODES else "yellow"
 

@@ -11,8 +11,8 @@ from csr_cli.commands._common import NoCopyOpt, SetOpt, build_reply, deliver
 from csr_cli.commands.reply import Role
 from csr_cli.config import load_config, parse_assignments
 from csr_cli.errors import UsageError
+from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.replies import remember_variant
-from csr_cli.store import open_phrasebook
 
 CANCELLED_EXIT = 130  # what a shell reports for Ctrl-C, so `csr pick && …` stops
 
@@ -36,8 +36,8 @@ def pick(
             "csr pick needs a terminal on stdin and stdout; in scripts and pipes use "
             "`csr search QUERY` (or `csr search QUERY --copy`)"
         )
-    from csr_cli.picker import run_picker
-    from csr_cli.picking import PickerModel
+    from csr_cli.picker.model import PickerModel
+    from csr_cli.picker.screen import run_picker
     from csr_cli.policy.model import load_policy
     from csr_cli.policy.placeholders import policy_values
 

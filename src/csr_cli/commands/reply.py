@@ -17,9 +17,9 @@ from csr_cli.commands._common import (
     print_json,
     use_rich,
 )
-from csr_cli.phrasebook import Entry
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.schema import Entry
 from csr_cli.replies import choose_variant, find_entry, remember_variant
-from csr_cli.store import open_phrasebook
 
 
 class Role(str, Enum):

@@ -18,9 +18,9 @@ from csr_cli.commands._common import (
     use_rich,
 )
 from csr_cli.commands.reply import Role
+from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.replies import choose_variant, remember_variant
-from csr_cli.search import Hit, search
-from csr_cli.store import open_phrasebook
+from csr_cli.search.ranking import Hit, search
 
 PREVIEW_CHARS = 60
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csr_cli.commands._common import JsonOpt, console, note, print_json, use_rich
-from csr_cli.store import open_phrasebook
-from csr_cli.usage import NO_STATS_ENV
+from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.search.usage import NO_STATS_ENV
 
 if TYPE_CHECKING:
-    from csr_cli.usage_stats import Usage, UsageReport
+    from csr_cli.search.stats import Usage, UsageReport
 
 
 def stats(
@@ -24,7 +24,7 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the replies used most (copied or printed by csr) and the ones never used."""
-    from csr_cli.usage_stats import usage_report
+    from csr_cli.search.stats import usage_report
 
     report = usage_report(open_phrasebook(), limit=limit)
     if as_json:

@@ -13,7 +13,7 @@ from csr_cli.commands.edit import TeamOpt
 from csr_cli.errors import CsrError
 
 if TYPE_CHECKING:
-    from csr_cli.merging import ImportReport
+    from csr_cli.phrasebook.importing import ImportReport
 
 
 class Format(str, Enum):
@@ -56,10 +56,10 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import replies from a quick-phrase sheet, CSV, YAML or JSON, merging without duplicates."""
-    from csr_cli.editing import target_file
-    from csr_cli.interchange import read_sheet
-    from csr_cli.merging import import_sheet
-    from csr_cli.store import open_phrasebook
+    from csr_cli.phrasebook.cache import open_phrasebook
+    from csr_cli.phrasebook.editing import target_file
+    from csr_cli.phrasebook.formats import read_sheet
+    from csr_cli.phrasebook.importing import import_sheet
 
     sheet = read_sheet(file, fmt.value if fmt else None)
     target = target_file(team)
@@ -105,10 +105,10 @@ def export(
     ] = None,
 ) -> None:
     """Export replies for the chat client's quick phrases, a spreadsheet, YAML or JSON."""
-    from csr_cli import interchange
     from csr_cli.fileio import atomic_write_bytes
-    from csr_cli.phrasebook import layer_files, load_all
-    from csr_cli.store import open_phrasebook
+    from csr_cli.phrasebook import formats
+    from csr_cli.phrasebook.cache import open_phrasebook
+    from csr_cli.phrasebook.schema import layer_files, load_all
 
     chosen = fmt.value if fmt else _format_for(output)
     if layer is None:
@@ -117,9 +117,9 @@ def export(
         entries = load_all([f for f in layer_files() if f.layer == layer.value])
         if not entries:
             note(f"note: the {layer.value} layer has no entries")
-    result = interchange.export(entries, chosen)
+    result = formats.export(entries, chosen)
     default_encoding = "utf-8-sig" if chosen.endswith("csv") else "utf-8"
-    data = interchange.encode_export(
+    data = formats.encode_export(
         entries, result.text, encoding.value if encoding else default_encoding
     )
     for warning in result.warnings:

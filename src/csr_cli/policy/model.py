@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli import paths
+from csr_cli.datafile import deep_merge
 from csr_cli.errors import PolicyError, UsageError
 from csr_cli.fileio import atomic_write_text
 from csr_cli.money import parse_amount
-from csr_cli.overlay import deep_merge
 from csr_cli.policy.regions import find_region
 
 POLICY_ENV = "CSR_POLICY"

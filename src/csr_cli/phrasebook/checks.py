@@ -2,7 +2,7 @@
 
 Checked: the schema (every entry of every file, not just the first bad one), ids defined twice
 in one layer, aliases that reach a different entry than their own, placeholders csr does not
-know and that have no default, and the house tone (csr_cli.lint). An id defined again in a
+know and that have no default, and the house tone (csr_cli.lint.checker). An id defined again in a
 later layer is an override, the documented way to replace a bundled reply, so it is counted,
 not reported.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.errors import ConfigError, EntryError, PhrasebookError
-from csr_cli.phrasebook import LAYERS, Entry, LayerFile, load_document, parse_entry
-from csr_cli.placeholders import KNOWN_PLACEHOLDERS
+from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS
+from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, load_document, parse_entry
 
 
 @dataclass(frozen=True)
@@ -258,8 +258,8 @@ def _config_keys() -> set[str]:
 
 
 def _tone(found: list[_Found]) -> Iterator[Problem]:
-    from csr_cli.lint import lint_text
-    from csr_cli.tone import load_rules
+    from csr_cli.lint.checker import lint_text
+    from csr_cli.lint.rules import load_rules
 
     rules = load_rules()
     for item in found:

@@ -1,6 +1,6 @@
 """Building the search index into the compiled phrasebook cache (build time only).
 
-Ranking is BM25F over the terms of textterms.py: each entry is one document whose fields
+Ranking is BM25F over the terms of search/terms.py: each entry is one document whose fields
 (keywords, Chinese title, English id/title/tags, reply texts) count with different weights.
 The per-(term, entry) BM25 weight is computed here, so a query only sums stored weights, which
 SQLite does in C over an index: query cost stays flat as the phrasebook grows. Pinyin comes from
@@ -15,9 +15,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from csr_cli.lexicon import Lexicon, classes_in, load_lexicon
-from csr_cli.phrasebook import Entry
-from csr_cli.textterms import is_han, keyword_key, runs, stem, text_terms
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.search.lexicon import Lexicon, classes_in, load_lexicon
+from csr_cli.search.terms import is_han, keyword_key, runs, stem, text_terms
 
 K1 = 1.2
 B = 0.75

@@ -1,6 +1,6 @@
 """The after-sale KPI review: parse one agent's month, score it, and work out bonus and pay.
 
-Pure functions over dataclasses; the numbers come from a `KpiPolicy` (see kpi_policy.py and
+Pure functions over dataclasses; the numbers come from a `KpiPolicy` (see kpi/scheme.py and
 policies/kpi.yaml). Points are whole numbers, money is Decimal yuan.
 """
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from csr_cli import paths
+from csr_cli.datafile import deep_merge
 from csr_cli.errors import PolicyError, UsageError
-from csr_cli.kpi import (
+from csr_cli.kpi.scoring import (
     GRADED_ITEMS,
     Grade,
     KpiPolicy,
@@ -24,7 +25,6 @@ from csr_cli.kpi import (
     RefundTier,
     parse_rate,
 )
-from csr_cli.overlay import deep_merge
 
 POLICY_ENV = "CSR_KPI_POLICY"
 FILE_NAME = "kpi.yaml"

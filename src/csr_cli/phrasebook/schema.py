@@ -10,7 +10,7 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.errors import EntryError, PhrasebookError
-from csr_cli.placeholders import names_in_all
+from csr_cli.phrasebook.placeholders import names_in_all
 
 ROLES = ("presale", "insale", "aftersale", "general")
 LAYERS = ("bundled", "team", "personal")

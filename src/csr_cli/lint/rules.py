@@ -126,7 +126,7 @@ def banned_phrases() -> tuple[BannedPhrase, ...]:
 
 def banned_in(text: str) -> list[BannedPhrase]:
     """Banned phrases found in `text`; a bare 哦/嗯 reply counts as one too."""
-    from csr_cli.lint import lint_text
+    from csr_cli.lint.checker import lint_text
 
     return [
         BannedPhrase(problem.text, problem.suggestion or "")

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
-from csr_cli.phrasebook import Entry, entry_to_raw, parse_entry, parse_text
-from csr_cli.placeholders import PLACEHOLDER_RE, names_in_all
+from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE, names_in_all
+from csr_cli.phrasebook.schema import Entry, entry_to_raw, parse_entry, parse_text
 
 QIANNIU_HEADER = ("快捷编码", "快捷短语", "快捷短语分组")
 UNGROUPED = "未分组"
@@ -359,10 +359,10 @@ class Export:
 def export(entries: Iterable[Entry], fmt: str) -> Export:
     entries = list(entries)
     if fmt == "yaml":
-        from csr_cli import yamledit
+        from csr_cli.phrasebook import yamltext
 
-        blocks = [yamledit.render_mapping(entry_to_raw(entry)) for entry in entries]
-        return Export(yamledit.fresh_document("", blocks), len(entries))
+        blocks = [yamltext.render_mapping(entry_to_raw(entry)) for entry in entries]
+        return Export(yamltext.fresh_document("", blocks), len(entries))
     if fmt == "json":
         data = {"entries": [entry_to_raw(entry, compact=False) for entry in entries]}
         return Export(json.dumps(data, ensure_ascii=False, indent=2) + "\n", len(entries))

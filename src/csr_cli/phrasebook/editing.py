@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from csr_cli import paths, yamledit
+from csr_cli import paths
 from csr_cli.errors import CsrError, NotFound, PhrasebookError, UsageError
 from csr_cli.fileio import atomic_write_bytes, locked, remove_stale_temps
-from csr_cli.phrasebook import (
+from csr_cli.phrasebook import yamltext
+from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS, names_in_all
+from csr_cli.phrasebook.schema import (
     ID_RE,
     Entry,
     LayerFile,
@@ -27,7 +29,6 @@ from csr_cli.phrasebook import (
     parse_entry,
     parse_text,
 )
-from csr_cli.placeholders import KNOWN_PLACEHOLDERS, names_in_all
 
 R = TypeVar("R")
 NEW_FILE_HEADER = (
@@ -137,10 +138,10 @@ class Document:
     def block(self, index: int) -> str:
         """The entry's YAML as it stands in the file (a mapping), for the editor."""
         origin = self._slots[index].origin
-        lay = yamledit.layout(self.text)
+        lay = yamltext.layout(self.text)
         if origin is None or lay is None:
-            return yamledit.render_mapping(entry_to_raw(self.get(index)))
-        return yamledit.entry_block(lay, origin)
+            return yamltext.render_mapping(entry_to_raw(self.get(index)))
+        return yamltext.entry_block(lay, origin)
 
     def expected(self) -> list[Entry]:
         return [slot.entry for slot in self._slots if slot.entry is not None]
@@ -154,7 +155,7 @@ class Document:
     def render(self) -> str:
         if not self.changed():
             return self.text
-        lay = yamledit.layout(self.text) if self.entries else None
+        lay = yamltext.layout(self.text) if self.entries else None
         if lay is None:
             return self._render_fresh()
         replaced: dict[int, str] = {}
@@ -163,15 +164,15 @@ class Document:
         for slot in self._slots:
             if slot.origin is None:
                 if slot.entry is not None:
-                    appended.append(yamledit.render_mapping(entry_to_raw(slot.entry)))
+                    appended.append(yamltext.render_mapping(entry_to_raw(slot.entry)))
             elif slot.entry is None:
                 removed.append(slot.origin)
             elif slot.block is not None:
                 replaced[slot.origin] = slot.block
             elif slot.entry != self.entries[slot.origin]:
-                original = yamledit.entry_block(lay, slot.origin)
+                original = yamltext.entry_block(lay, slot.origin)
                 replaced[slot.origin] = _grow(original, self.entries[slot.origin], slot.entry)
-        return yamledit.splice(lay, replaced=replaced, removed=removed, appended=appended)
+        return yamltext.splice(lay, replaced=replaced, removed=removed, appended=appended)
 
     def encode(self, text: str) -> bytes:
         """The text as bytes in the file's own style (BOM, line endings)."""
@@ -182,14 +183,14 @@ class Document:
     def _render_fresh(self) -> str:
         if self.entries:
             # Entries in a layout csr cannot edit in place: rewriting is safe only without comments.
-            yamledit.check_shape(self.text, str(self.target.path))
+            yamltext.check_shape(self.text, str(self.target.path))
         blocks = [
-            slot.block or yamledit.render_mapping(entry_to_raw(slot.entry))
+            slot.block or yamltext.render_mapping(entry_to_raw(slot.entry))
             for slot in self._slots
             if slot.entry is not None
         ]
         text = self.text if self.text.strip() else NEW_FILE_HEADER
-        return yamledit.fresh_document(text, blocks)
+        return yamltext.fresh_document(text, blocks)
 
     def _live(self) -> Iterable[tuple[int, Entry]]:
         return ((n, slot.entry) for n, slot in enumerate(self._slots) if slot.entry is not None)
@@ -204,14 +205,14 @@ def _grow(block: str, before: Entry, after: Entry) -> str:
     def change(mapping: Any) -> None:
         for key in SCALARS:
             if getattr(after, key) != getattr(before, key):
-                yamledit.set_in_order(mapping, key, getattr(after, key))
+                yamltext.set_in_order(mapping, key, getattr(after, key))
         for key in ("tags", "aliases", "keywords", "variants"):
             old = set(getattr(before, key))
-            yamledit.append_items(mapping, key, [x for x in getattr(after, key) if x not in old])
+            yamltext.append_items(mapping, key, [x for x in getattr(after, key) if x not in old])
         new_names = {k: v for k, v in after.placeholders.items() if k not in before.placeholders}
-        yamledit.set_missing(mapping, "placeholders", new_names)
+        yamltext.set_missing(mapping, "placeholders", new_names)
 
-    return yamledit.edit_mapping(block, change)
+    return yamltext.edit_mapping(block, change)
 
 
 def transaction(target: Target, change: Callable[[Document], R], *, dry_run: bool = False) -> R:
@@ -446,8 +447,8 @@ def fresh_id(hint: str, taken: set[str], *, numbered: str = "imported") -> str:
 
 def locate(key: str, team: Path | None) -> tuple[Target, Entry]:
     """The writable file and entry for an id or alias, or an error that says what to do instead."""
+    from csr_cli.phrasebook.cache import open_phrasebook
     from csr_cli.replies import find_entry
-    from csr_cli.store import open_phrasebook
 
     book = open_phrasebook()
     shown = book.get(key)

@@ -7,11 +7,11 @@ import sqlite3
 from collections.abc import Sized
 from dataclasses import dataclass
 
-from csr_cli.lexicon import candidate_phrases
-from csr_cli.phrasebook import Entry
-from csr_cli.store import Phrasebook
-from csr_cli.textterms import is_han, keyword_key, normalize, runs, stem, substrings, text_terms
-from csr_cli.usage import use_counts
+from csr_cli.phrasebook.cache import Phrasebook
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.search.lexicon import candidate_phrases
+from csr_cli.search.terms import is_han, keyword_key, normalize, runs, stem, substrings, text_terms
+from csr_cli.search.usage import use_counts
 
 PREFIX_EXPANSION = 30  # pinyin prefixes: at most this many completions per word
 EXACT_BONUS = 1000.0  # an exact id or alias always comes first

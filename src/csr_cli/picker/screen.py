@@ -25,9 +25,9 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
-from csr_cli.phrasebook import Entry
-from csr_cli.picking import PickerModel
-from csr_cli.search import Hit
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.picker.model import PickerModel
+from csr_cli.search.ranking import Hit
 
 Choice = tuple[Entry, int]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from csr_cli.editing import (
+from csr_cli.phrasebook.editing import (
     Document,
     Target,
     check_storable,
@@ -20,8 +20,8 @@ from csr_cli.editing import (
     fresh_id,
     transaction,
 )
-from csr_cli.interchange import Incoming, Sheet
-from csr_cli.phrasebook import Entry
+from csr_cli.phrasebook.formats import Incoming, Sheet
+from csr_cli.phrasebook.schema import Entry
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from csr_cli import paths
 from csr_cli.errors import PhrasebookError
-from csr_cli.textterms import is_han, normalize, runs, substrings
+from csr_cli.search.terms import is_han, normalize, runs, substrings
 
 Lexicon = dict[str, str]  # member phrase -> class name
 

@@ -1,7 +1,7 @@
 """Checking a draft reply: house tone, promises, review manipulation and leaked personal data.
 
 The core of `csr lint` and of the warning `csr reply` gives for team and personal phrases. Pure
-functions over text; the word lists and patterns come from csr_cli.tone (policies/tone.yaml).
+functions over text; the word lists and patterns come from csr_cli.lint.rules (policies/tone.yaml).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
 
-from csr_cli.tone import PhraseRule, ToneRules, load_rules
+from csr_cli.lint.rules import PhraseRule, ToneRules, load_rules
 
 PERSONAL_CODES = ("phone", "id-card", "bank-card", "email", "address")
 PATTERN_MESSAGES = {

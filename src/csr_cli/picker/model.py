@@ -1,6 +1,6 @@
 """What the interactive picker shows and where its cursor is, without any terminal code.
 
-`csr_cli.picker` draws this model with prompt_toolkit; keeping the state here lets the tests
+`csr_cli.picker.screen` draws this model with prompt_toolkit; keeping the state here lets the tests
 check ranking, movement, variant cycling and the preview without a terminal.
 """
 
@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from csr_cli.phrasebook import Entry
-from csr_cli.placeholders import PLACEHOLDER_RE
+from csr_cli.phrasebook.cache import Phrasebook
+from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE
+from csr_cli.phrasebook.schema import Entry
 from csr_cli.replies import choose_variant
-from csr_cli.search import Hit, search
-from csr_cli.store import Phrasebook
-from csr_cli.usage import by_use
+from csr_cli.search.ranking import Hit, search
+from csr_cli.search.usage import by_use
 
 PICK_LIMIT = 50  # rows in the list; more than any pane shows, few enough to redraw per key
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from csr_cli import __version__, paths
-from csr_cli.phrasebook import LAYERS, Entry, LayerFile, layer_files, load_all
+from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
 SCHEMA_VERSION = "1"
 
@@ -141,7 +141,7 @@ def _write(db: sqlite3.Connection, entries: list[Entry], fingerprint: str) -> sq
             for pos, e in enumerate(entries)
         ),
     )
-    from csr_cli.search_index import write_index  # build time only
+    from csr_cli.search.index import write_index  # build time only
 
     write_index(db, entries)
     # A later layer's alias wins, like a later layer's id.

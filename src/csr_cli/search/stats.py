@@ -1,6 +1,6 @@
 """The `csr stats` report: the replies used most and the ones never used.
 
-Apart from csr_cli.usage so that the dataclasses below, which cost a few milliseconds to
+Apart from csr_cli.search.usage so that the dataclasses below, which cost a few milliseconds to
 create, are only built when someone asks for the report.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from csr_cli.store import Phrasebook
-from csr_cli.usage import counting_disabled, use_counts
+from csr_cli.phrasebook.cache import Phrasebook
+from csr_cli.search.usage import counting_disabled, use_counts
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Learning from use: how often each reply was handed out, in a small local state file.
 
 Counts break ties in search ranking, order the picker's list before anything is typed, and
-feed `csr stats` (csr_cli.usage_stats). They never leave the machine; CSR_NO_STATS=1 stops
+feed `csr stats` (csr_cli.search.stats). They never leave the machine; CSR_NO_STATS=1 stops
 recording.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from csr_cli.phrasebook import Entry
+from csr_cli.phrasebook.cache import Phrasebook
+from csr_cli.phrasebook.schema import Entry
 from csr_cli.state import State, load_state, update_state
-from csr_cli.store import Phrasebook
 
 USAGE_STATE = "usage"
 NO_STATS_ENV = "CSR_NO_STATS"

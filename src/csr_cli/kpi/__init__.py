@@ -1,0 +1,1 @@
+"""The monthly KPI review: scoring, the scheme file, and team sheets."""

@@ -1,0 +1,1 @@
+"""Checking a draft reply against the house tone: the rules file and the checker."""

@@ -1,0 +1,1 @@
+"""The phrasebook: entry fields and schema, layer files, the compiled cache, editing, import/export and content checks."""

@@ -1,0 +1,1 @@
+"""The interactive picker: its model (no terminal code) and its prompt_toolkit screen."""
