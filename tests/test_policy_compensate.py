@@ -105,7 +105,7 @@ def test_an_offer_within_a_nonzero_cap_never_claims_it_needs_a_supervisor() -> N
 @pytest.mark.parametrize("offer", ["0", "0.00", "¥0"])
 def test_an_offer_of_nothing_is_a_usage_error(offer: str) -> None:
     assert fails("compensate", "100", "--offer", offer) == (
-        "error: --offer 0.00 pays nothing; leave out --offer to see the cap"
+        "error: --offer 0.00 pays nothing; leave it out to see the cap"
     )
 
 

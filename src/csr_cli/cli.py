@@ -55,7 +55,36 @@ def load_command(name: str) -> click.Command:
         holder.command(name)(target)
         command = typer.main.get_command(holder)
     command.name = name
+    _name_fields_by_flags(command)
     return command
+
+
+def _name_fields_by_flags(command: click.Command) -> None:
+    """Make the core's errors name this command's flags: the field `shipping` reads
+    `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names."""
+    for sub in getattr(command, "commands", {}).values():
+        _name_fields_by_flags(sub)
+    callback = command.callback
+    if callback is None:
+        return
+    labels = {param.name: _label(param) for param in command.params if param.name}
+
+    def named(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except CsrError as exc:
+            if exc.fields:
+                exc.args = (exc.naming(labels),)
+            raise
+
+    command.callback = named
+
+
+def _label(param: click.Parameter) -> str:
+    long_flags = [opt for opt in param.opts if opt.startswith("--")]
+    if param.param_type_name == "option":
+        return max(long_flags or param.opts, key=len)
+    return param.human_readable_name
 
 
 class CsrGroup(TyperGroup):

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 USAGE_EXIT = 2
 
 
 class CsrError(Exception):
-    """A problem the user can fix; the message says what is wrong and how to fix it."""
+    """A problem the user can fix; the message says what is wrong and how to fix it.
+
+    A core error names the inputs it is about by their field names (`shipping`, `variant`) and
+    lists them in `fields`; a front end calls `naming` to say them its own way (`--shipping`).
+    """
 
     exit_code = USAGE_EXIT
+
+    def __init__(self, message: str = "", *, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+    def naming(self, labels: Mapping[str, str]) -> str:
+        """The message with each field's first mention called by its label (where it has one)."""
+        message = str(self)
+        for name in self.fields:
+            label = labels.get(name)
+            if label is not None:
+                pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+                message = re.sub(pattern, label.replace("\\", r"\\"), message, count=1)
+        return message
 
 
 class UsageError(CsrError):

@@ -1,16 +1,31 @@
-"""Turning a phrasebook entry into the reply to send: variant rotation and placeholder values."""
+"""Drafting: turning a phrasebook entry into the reply that is printed and copied.
+
+`draft_reply` is the one path every command takes (reply, search --copy, pick and each
+calculator). It owns where a placeholder's value comes from, which variant is sent, and
+recording the reply's rotation and use. Precedence, lowest first:
+
+    entry default < config < given (`--set`) < computed (a calculator's amounts)
+
+and the shop policy in force decides its own placeholders (free-shipping threshold, EMS fee):
+a given value that contradicts it is refused, a config value is overruled with a note. The
+policy used is the one the caller computed with, so a draft never quotes another rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from csr_cli.errors import MissingValues, NotFound, UsageError
-from csr_cli.phrasebook.cache import Phrasebook
-from csr_cli.phrasebook.placeholders import describe, fill, names_in
+from csr_cli.errors import CsrError, MissingValues, NotFound, UsageError
+from csr_cli.phrasebook.placeholders import POLICY_PLACEHOLDERS, describe, fill, names_in
 from csr_cli.phrasebook.schema import Entry
 from csr_cli.search.usage import record_use
 from csr_cli.state import load_state, update_state
+
+if TYPE_CHECKING:
+    from csr_cli.phrasebook.cache import Phrasebook
+    from csr_cli.policy.model import Policy
 
 ROTATION_STATE = "rotation"
 
@@ -24,13 +39,21 @@ class Needed:
     description: str
 
 
+# Asked for each placeholder still without a value; returns the value (a terminal prompt).
+Ask = Callable[[Needed], str]
+
+
 @dataclass(frozen=True)
 class Reply:
+    """A drafted reply, and what the agent should know about how it was filled."""
+
     id: str
     title: str
     variant: int  # 1-based, as shown to the agent
     variants: int
     text: str
+    notes: tuple[str, ...] = ()  # how values were chosen, for stderr
+    tone_problems: tuple[str, ...] = ()  # a team or personal phrase that breaks `csr lint`
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -40,6 +63,14 @@ class Reply:
             "variants": self.variants,
             "text": self.text,
         }
+
+
+@dataclass(frozen=True)
+class Values:
+    """The values a variant's placeholders get before anyone is asked, and notes about them."""
+
+    values: dict[str, str]
+    notes: tuple[str, ...]
 
 
 def find_entry(book: Phrasebook, key: str) -> Entry:
@@ -53,28 +84,26 @@ def find_entry(book: Phrasebook, key: str) -> Entry:
 
 def suggest(book: Phrasebook, key: str, limit: int = 5) -> list[str]:
     """The ids search ranks best for a key that is not an id or alias."""
-    from csr_cli.search.ranking import search  # only on this error path; `csr reply` never searches
+    from csr_cli.search.ranking import search  # only on this error path
 
     return [hit.entry.id for hit in search(book, key, limit=limit)]
 
 
 def choose_variant(entry: Entry, requested: int | None) -> int:
-    """The 0-based variant to send: the requested one, else the next in rotation."""
+    """The 0-based variant to send: the requested (1-based) one, else the next in rotation."""
     count = len(entry.variants)
     if requested is not None:
         if not 1 <= requested <= count:
-            raise UsageError(f"--variant must be between 1 and {count} for '{entry.id}'")
+            raise UsageError(
+                f"variant must be between 1 and {count} for '{entry.id}'", fields=("variant",)
+            )
         return requested - 1
     last = load_state(ROTATION_STATE).get(entry.id)
     return (last + 1) % count if isinstance(last, int) else 0
 
 
 def remember_variant(entry: Entry, index: int) -> None:
-    """Record a reply that is being handed out: its rotation, and one more use for the stats.
-
-    Every path that delivers a reply (reply, search --copy, the calculators, the picker) calls
-    this once; `deliver` only sees the text, so the count lives here.
-    """
+    """Record a reply that is being handed out: its rotation, and one more use for the stats."""
     update_state(ROTATION_STATE, lambda rotation: rotation.update({entry.id: index}))
     record_use(entry.id)
 
@@ -88,15 +117,140 @@ def needed_values(entry: Entry, index: int, values: Mapping[str, str]) -> list[N
     ]
 
 
-def compose(entry: Entry, index: int, values: Mapping[str, str]) -> Reply:
-    """The filled reply; refuses (MissingValues) while any placeholder lacks a value."""
+def known_values(
+    entry: Entry | None,
+    index: int = 0,
+    *,
+    given: Mapping[str, str] | None = None,
+    computed: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
+    config: Mapping[str, str] | None = None,
+) -> Values:
+    """Every value a variant can take without asking, in the documented precedence.
+
+    `entry` None gives the values for any entry (the picker's preview); `policy` None loads
+    the policy in force only when the variant uses one of its placeholders.
+    """
+    given = dict(given or {})
+    computed = dict(computed or {})
+    clash = sorted(set(given) & set(computed))
+    if clash:
+        raise UsageError(
+            f"given {clash[0]}=… would contradict the computed {clash[0]}; "
+            "change the inputs instead",
+            fields=("given",),
+        )
+    if config is None:
+        from csr_cli.config import load_config
+
+        config = load_config()
+    notes: list[str] = []
+    if entry is not None:
+        unknown = sorted(set(given) - set(entry.placeholders) - set(computed))
+        if unknown:
+            has = ", ".join(entry.placeholders) or "none"
+            notes.append(
+                f"note: '{entry.id}' has no placeholder {', '.join(unknown)} (it has: {has})"
+            )
+    values = {**config, **given, **computed}
+    used = (
+        POLICY_PLACEHOLDERS
+        if entry is None
+        else POLICY_PLACEHOLDERS & set(names_in(entry.variants[index]))
+    )
+    decided = _policy_decides(used, policy, given, config, notes)
+    values.update(decided)
+    return Values(values, tuple(notes))
+
+
+def _policy_decides(
+    used: frozenset[str] | set[str],
+    policy: Policy | None,
+    given: Mapping[str, str],
+    config: Mapping[str, str],
+    notes: list[str],
+) -> dict[str, str]:
+    """The policy's values for the `used` placeholders; a given value that differs is refused."""
+    if not used:
+        return {}
+    from csr_cli.policy.placeholders import policy_values
+
+    if policy is None:
+        from csr_cli.policy.model import load_policy
+
+        policy = load_policy()
+    decided = {key: value for key, value in policy_values(policy).items() if key in used}
+    for key, value in decided.items():
+        if key in given and given[key] != value:
+            raise UsageError(
+                f"given {key}={given[key]} contradicts the shop policy ({value}); "
+                "change the policy file instead (see `csr config path`)",
+                fields=("given",),
+            )
+        if key in config and config[key] != value:
+            notes.append(
+                f"note: the shop policy's {key} ({value}) is used, not the config's ({config[key]})"
+            )
+    return decided
+
+
+def draft_reply(
+    entry: Entry,
+    *,
+    variant: int | None = None,
+    given: Mapping[str, str] | None = None,
+    computed: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
+    config: Mapping[str, str] | None = None,
+    ask: Ask | None = None,
+    remember: bool = True,
+) -> Reply:
+    """The reply to send for `entry`: the requested (1-based) or next variant, filled.
+
+    Placeholders still without a value are asked for with `ask` (the CLI's terminal prompt);
+    without it the entry's default is used, and a placeholder with neither raises
+    `MissingValues`. `remember` records the rotation and the use once the reply is complete.
+    """
+    if config is None:
+        from csr_cli.config import load_config
+
+        config = load_config()
+    index = choose_variant(entry, variant)
+    known = known_values(entry, index, given=given, computed=computed, policy=policy, config=config)
+    values = dict(known.values)
+    for needed in needed_values(entry, index, values):
+        if ask is not None:
+            values[needed.name] = ask(needed)
+        elif needed.default is not None:
+            values[needed.name] = needed.default
     missing = [needed.name for needed in needed_values(entry, index, values)]
     if missing:
         raise MissingValues(entry.id, missing)
+    text = fill(entry.variants[index], values)
+    notes = list(known.notes)
+    try:
+        problems = _tone_problems(entry, text, config)
+    except CsrError as exc:  # a broken rules file must not stop the reply
+        problems, notes = (), [*notes, f"! lint skipped: {exc}"]
+    if remember:
+        remember_variant(entry, index)
     return Reply(
         id=entry.id,
         title=entry.title,
         variant=index + 1,
         variants=len(entry.variants),
-        text=fill(entry.variants[index], values),
+        text=text,
+        notes=tuple(notes),
+        tone_problems=problems,
     )
+
+
+def _tone_problems(entry: Entry, text: str, config: Mapping[str, str]) -> tuple[str, ...]:
+    """What `csr lint` finds in a team or personal phrase; bundled phrases are linted by the
+    test suite, so they cost nothing here."""
+    if entry.layer == "bundled":
+        return ()
+    from csr_cli.lint.checker import lint_text, shop_data
+
+    problems = lint_text(text, allow=shop_data(config.values()))
+    return tuple(problem.describe() for problem in problems)

@@ -1,110 +1,127 @@
-"""What the policy calculators share: the --policy option, the drafted reply, and rendering."""
+"""What the policy calculators share: their common options, the drafted reply, and rendering.
+
+A calculator command is a function decorated with `@calculator`: it takes its own options and
+the policy in force (`policy`), and returns the core's `Calculation`. The decorator adds
+`--policy`, `--set`, `--no-copy` and `--json`, loads the policy, drafts the reply with the
+computed values and that same policy, and prints and copies it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Protocol
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import typer
 
-from csr_cli.commands._common import build_reply, console, deliver, note, print_json, use_rich
-from csr_cli.config import parse_assignments
-from csr_cli.errors import UsageError
+from csr_cli.commands._common import (
+    JsonOpt,
+    NoCopyOpt,
+    PolicyOpt,
+    SetOpt,
+    console,
+    deliver,
+    draft,
+    note,
+    policy_in_force,
+    print_json,
+    use_rich,
+)
 from csr_cli.phrasebook.cache import open_phrasebook
-from csr_cli.policy.model import Policy, Rule, load_policy
-from csr_cli.replies import Reply, choose_variant, find_entry, remember_variant
+from csr_cli.policy.model import Policy
+from csr_cli.policy.result import Calculation
+from csr_cli.replies import Reply, find_entry
 
-PolicyOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--policy",
-        metavar="FILE",
-        help="Shop policy YAML over the defaults (else CSR_POLICY, else policy.yaml in the "
-        "config dir).",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class View:
-    """What a human reads: the answer, how it was reached, and the rule behind it."""
-
-    headline: str
-    steps: Sequence[str]
-    rule: Rule
-    warnings: Sequence[str]
+# The options every calculator takes, after its own, as (name, annotation, default).
+SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("policy_file", PolicyOpt, None),
+    ("given", SetOpt, None),
+    ("no_copy", NoCopyOpt, False),
+    ("as_json", JsonOpt, False),
+)
 
 
-def policy(option: Path | None) -> Policy:
-    """The policy in force; legal-floor corrections are always shown, JSON or not."""
-    loaded = load_policy(option)
-    for warning in loaded.warnings:
-        note(f"warning: {warning}")
-    return loaded
+def calculator(
+    *,
+    extra: Callable[[Any], Mapping[str, Any]] | None = None,
+    refused: Callable[[Any], bool] | None = None,
+) -> Callable[[Callable[..., Calculation]], Callable[..., None]]:
+    """Make `compute(**own options, policy=…)` a calculator command.
 
+    `extra` adds keys to the JSON output; `refused` makes the command exit 1 after printing
+    when the answer is a refusal (so `csr return-check … && …` stops).
+    """
 
-def draft(reply_id: str, computed: Mapping[str, str], assignments: list[str] | None) -> Reply:
-    """The phrasebook reply `reply_id` with the computed amounts filled in, rotating variants."""
-    clash = sorted(set(parse_assignments(assignments or [])) & set(computed))
-    if clash:
-        raise UsageError(
-            f"--set {clash[0]}=… would contradict the computed {clash[0]}; change the inputs instead"
-        )
-    entry = find_entry(open_phrasebook(), reply_id)
-    index = choose_variant(entry, None)
-    reply = build_reply(entry, index, assignments, computed)
-    remember_variant(entry, index)
-    return reply
+    def decorate(compute: Callable[..., Calculation]) -> Callable[..., None]:
+        own = inspect.signature(compute, eval_str=True)
+        params = [p for p in own.parameters.values() if p.name != "policy"]
+        params += [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
+            )
+            for name, kind, default in SHARED_OPTIONS
+        ]
 
+        @functools.wraps(compute)
+        def command(**options: Any) -> None:
+            shared = {name: options.pop(name) for name, _kind, _default in SHARED_OPTIONS}
+            loaded = policy_in_force(shared["policy_file"])
+            result = compute(**options, policy=loaded)
+            finish(
+                result,
+                loaded=loaded,
+                given=shared["given"],
+                as_json=shared["as_json"],
+                no_copy=shared["no_copy"],
+                extra=extra(result) if extra else None,
+            )
+            if refused is not None and refused(result):
+                raise typer.Exit(1)
 
-class Calculation(Protocol):
-    """A calculator's result: its JSON form and the phrasebook reply it drafts."""
+        # Typer reads the signature and the evaluated annotations: compute's own options, then
+        # the shared ones, and not the `policy` the decorator passes itself.
+        command.__signature__ = own.replace(parameters=params, return_annotation=None)  # type: ignore[attr-defined]
+        command.__annotations__ = {param.name: param.annotation for param in params}
+        return command
 
-    @property
-    def reply_id(self) -> str: ...
-
-    @property
-    def reply_values(self) -> Mapping[str, str]: ...
-
-    def to_json(self) -> dict[str, Any]: ...
+    return decorate
 
 
 def finish(
     result: Calculation,
     *,
-    view: View,
     loaded: Policy,
-    assignments: list[str] | None,
+    given: list[str] | None,
     as_json: bool,
     no_copy: bool,
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Draft the reply, print the result (JSON or the working) and copy the reply."""
-    reply = draft(result.reply_id, result.reply_values, assignments)
+    entry = find_entry(open_phrasebook(), result.reply_id)
+    reply = draft(entry, given=given, computed=result.reply_values, policy=loaded)
     if as_json:
         data = {**result.to_json(), **(extra or {})}
-        payload = {**data, "warnings": [*loaded.warnings, *data.get("warnings", [])]}
+        payload = {**data, "warnings": [*loaded.warnings, *result.warnings]}
         payload["reply"] = reply.to_json()
         deliver(reply.text, no_copy=no_copy, render=lambda: print_json(payload))
     else:
-        deliver(reply.text, no_copy=no_copy, render=lambda: _render(view, reply))
+        deliver(reply.text, no_copy=no_copy, render=lambda: _render(result, reply))
 
 
-def _lines(view: View, reply: Reply) -> tuple[list[str], list[str]]:
+def _lines(result: Calculation, reply: Reply) -> tuple[list[str], list[str]]:
     """The working (before the warnings) and the reply (after them)."""
-    working = [view.headline, *(f"  {step}" for step in view.steps)]
-    working.append(f"rule [{view.rule.source}]: {view.rule.text}")
+    working = [result.headline, *(f"  {step}" for step in result.steps)]
+    working.append(f"rule [{result.rule.source}]: {result.rule.text}")
     drafted = [f"reply ({reply.id}, variant {reply.variant} of {reply.variants}):", reply.text]
     return working, drafted
 
 
-def _render(view: View, reply: Reply) -> None:
-    working, drafted = _lines(view, reply)
+def _render(result: Calculation, reply: Reply) -> None:
+    working, drafted = _lines(result, reply)
     if not use_rich():
         typer.echo("\n".join(working))
-        for warning in view.warnings:
+        for warning in result.warnings:
             note(f"warning: {warning}")
         typer.echo("\n".join(drafted))
         return
@@ -117,7 +134,7 @@ def _render(view: View, reply: Reply) -> None:
         out.print(Text(step))
     out.print(Text(working[-1], style="dim"))
     err = Console(stderr=True, highlight=False)
-    for warning in view.warnings:
+    for warning in result.warnings:
         err.print(Text(f"warning: {warning}", style="yellow"))
     out.print(Text(drafted[0], style="dim"))
     out.print(Text(drafted[1], style="cyan"))

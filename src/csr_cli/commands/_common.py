@@ -6,22 +6,33 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from csr_cli.config import load_config, parse_assignments
+from csr_cli.config import parse_assignments
 from csr_cli.errors import UsageError
-from csr_cli.phrasebook.placeholders import POLICY_PLACEHOLDERS, names_in
 from csr_cli.phrasebook.schema import Entry
-from csr_cli.replies import Reply, compose, needed_values
+from csr_cli.replies import Ask, Reply, draft_reply
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from csr_cli.policy.model import Policy
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 NoCopyOpt = Annotated[
     bool, typer.Option("--no-copy", help="Do not copy to the clipboard (or set CSR_NO_COPY=1).")
+]
+PolicyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy",
+        metavar="FILE",
+        help="Shop policy YAML over the defaults (else CSR_POLICY, else policy.yaml in the "
+        "config dir).",
+    ),
 ]
 SetOpt = Annotated[
     list[str] | None,
@@ -73,91 +84,58 @@ def read_stdin_text(what: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def placeholder_values(
-    entry: Entry,
-    index: int,
-    assignments: list[str] | None,
-    computed: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """Config, --set, values a calculator `computed`, the shop policy's values (free-shipping
-    threshold, EMS fee), then a prompt per missing value on a terminal, else entry defaults."""
-    assigned = parse_assignments(assignments or [])
-    unknown = sorted(set(assigned) - set(entry.placeholders) - set(computed or {}))
-    if unknown:
-        known = ", ".join(entry.placeholders) or "none"
-        note(f"note: '{entry.id}' has no placeholder {', '.join(unknown)} (it has: {known})")
-    configured = load_config()
-    values = {**configured, **assigned, **(computed or {})}
-    values.update(_policy_values(entry, index, assigned, configured))
-    ask = interactive()
-    for needed in needed_values(entry, index, values):
-        if ask:
-            values[needed.name] = typer.prompt(
-                f"{needed.name} ({needed.description})", default=needed.default, err=True
-            )
-        elif needed.default is not None:
-            values[needed.name] = needed.default
-    return values
-
-
-def _policy_values(
-    entry: Entry, index: int, assigned: Mapping[str, str], configured: Mapping[str, str]
-) -> dict[str, str]:
-    """The shop policy's values for the policy placeholders this variant uses.
-
-    They win over config and `--set`: the free-shipping threshold a reply quotes must be the
-    one `csr shipping` applies. Loaded only when the variant uses one of them.
-    """
-    used = POLICY_PLACEHOLDERS & set(names_in(entry.variants[index]))
-    if not used:
-        return {}
+def policy_in_force(option: Path | None) -> Policy:
+    """The shop policy a command computes with; legal-floor corrections are always shown."""
     from csr_cli.policy.model import load_policy
-    from csr_cli.policy.placeholders import policy_values
 
-    decided = {key: value for key, value in policy_values(load_policy()).items() if key in used}
-    for key, value in decided.items():
-        if key in assigned and assigned[key] != value:
-            raise UsageError(
-                f"--set {key}={assigned[key]} contradicts the shop policy ({value}); "
-                "change the policy file instead (see `csr config path`)"
-            )
-        if key in configured and configured[key] != value:
-            note(
-                f"note: the shop policy's {key} ({value}) is used, not the config's ({configured[key]})"
-            )
-    return decided
+    loaded = load_policy(option)
+    for warning in loaded.warnings:
+        note(f"warning: {warning}")
+    return loaded
 
 
-def build_reply(
+def shop_policy(option: Path | None) -> Policy | None:
+    """The policy `--policy` names, else None: drafting then loads the policy in force only
+    when a reply quotes it, which keeps `csr reply` from parsing a policy it doesn't need."""
+    return None if option is None else policy_in_force(option)
+
+
+def ask_on_terminal() -> Ask | None:
+    """A prompt per missing placeholder when a person is at the terminal, else None."""
+    if not interactive():
+        return None
+    return lambda needed: typer.prompt(
+        f"{needed.name} ({needed.description})", default=needed.default, err=True
+    )
+
+
+def draft(
     entry: Entry,
-    index: int,
-    assignments: list[str] | None,
+    *,
+    given: list[str] | None,
+    variant: int | None = None,
     computed: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
 ) -> Reply:
-    reply = compose(entry, index, placeholder_values(entry, index, assignments, computed))
-    warn_if_lint_problems(reply.text, entry)
-    return reply
-
-
-def warn_if_lint_problems(text: str, entry: Entry) -> None:
-    """Warn on stderr when a team or personal phrase breaks a `csr lint` rule; it is still sent.
-    Bundled phrases are linted by the test suite, so they cost nothing here."""
-    if entry.layer == "bundled":
-        return
-    from csr_cli.errors import CsrError
-    from csr_cli.lint.checker import lint_text, shop_data
-
-    try:
-        problems = lint_text(text, allow=shop_data(load_config().values()))
-    except CsrError as exc:  # a broken tone.yaml must not stop the reply
-        note(f"! lint skipped: {exc}")
-        return
-    if problems:
+    """The core's draft of `entry` with the `--set` values, asking on a terminal; its notes and
+    any house-tone problems go to stderr."""
+    reply = draft_reply(
+        entry,
+        variant=variant,
+        given=parse_assignments(given or []),
+        computed=computed,
+        policy=policy,
+        ask=ask_on_terminal(),
+    )
+    for line in reply.notes:
+        note(line)
+    if reply.tone_problems:
         note(
-            f"! '{entry.id}' ({entry.layer} phrase) breaks the house tone; check it before sending:"
+            f"! '{reply.id}' ({entry.layer} phrase) breaks the house tone; check it before sending:"
         )
-        for problem in problems:
-            note(f"  {problem.describe()}")
+        for problem in reply.tone_problems:
+            note(f"  {problem}")
+    return reply
 
 
 def deliver(text: str, *, no_copy: bool, render: Callable[[], None]) -> None:

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._common import NoCopyOpt, SetOpt, build_reply, deliver
+from csr_cli.commands._common import NoCopyOpt, PolicyOpt, SetOpt, deliver, draft, shop_policy
 from csr_cli.commands.reply import Role
-from csr_cli.config import load_config, parse_assignments
+from csr_cli.config import parse_assignments
 from csr_cli.errors import UsageError
 from csr_cli.phrasebook.cache import open_phrasebook
-from csr_cli.replies import remember_variant
+from csr_cli.replies import known_values
 
 CANCELLED_EXIT = 130  # what a shell reports for Ctrl-C, so `csr pick && …` stops
 
@@ -27,7 +27,8 @@ def pick(
         list[str] | None, typer.Argument(help="Start with this query, e.g. yj or 能便宜点吗.")
     ] = None,
     role: Annotated[Role | None, typer.Option("--role", "-r", help="Only this role.")] = None,
-    assignments: SetOpt = None,
+    given: SetOpt = None,
+    policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
 ) -> None:
     """Pick a reply interactively: type to search, Tab for variants, Enter to copy."""
@@ -38,21 +39,15 @@ def pick(
         )
     from csr_cli.picker.model import PickerModel
     from csr_cli.picker.screen import run_picker
-    from csr_cli.policy.model import load_policy
-    from csr_cli.policy.placeholders import policy_values
 
-    # The preview shows what Enter will send, so it takes the policy's values as replies do.
-    values = {
-        **policy_values(load_policy()),
-        **load_config(),
-        **parse_assignments(assignments or []),
-    }
+    policy = shop_policy(policy_file)
+    # The preview shows what Enter will send: the values drafting will use, before it asks.
+    values = known_values(None, given=parse_assignments(given or []), policy=policy).values
     model = PickerModel(open_phrasebook(), values=values, role=role.value if role else None)
     choice = run_picker(model, query=" ".join(query or []))
     if choice is None:
         raise typer.Exit(CANCELLED_EXIT)
     entry, index = choice
     # The same path as `csr reply`: missing placeholders are asked for, one by one, here.
-    result = build_reply(entry, index, assignments)
-    remember_variant(entry, index)
+    result = draft(entry, given=given, variant=index + 1, policy=policy)
     deliver(result.text, no_copy=no_copy, render=lambda: typer.echo(result.text))

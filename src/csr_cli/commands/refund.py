@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._calculator import PolicyOpt, View, finish, policy
-from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
+from csr_cli.commands._calculator import calculator
 from csr_cli.errors import UsageError
-from csr_cli.money import fmt, parse_amount, parse_amounts
+from csr_cli.money import parse_amount, parse_amounts
+from csr_cli.policy.model import Policy
 from csr_cli.policy.refund import PartialReturn, RefundReason, RefundResult, refund_due
 
 
+@calculator()
 def refund(
     paid: Annotated[
         str,
@@ -72,36 +73,25 @@ def refund(
             help="Partial return: the order's free-shipping threshold (default: the policy's).",
         ),
     ] = None,
-    policy_file: PolicyOpt = None,
-    assignments: SetOpt = None,
-    no_copy: NoCopyOpt = False,
-    as_json: JsonOpt = False,
-) -> None:
+    *,
+    policy: Policy,
+) -> RefundResult:
     """Work out a refund: what was paid, less what the reason makes the buyer bear."""
-    loaded = policy(policy_file)
     partial = _partial(
         items=items,
         returning=returning,
         discount=discount,
         discount_threshold=discount_threshold,
         free_shipping_threshold=free_shipping_threshold,
-        policy_threshold=loaded.shipping.free_threshold,
+        policy_threshold=policy.shipping.free_threshold,
     )
-    result = refund_due(
+    return refund_due(
         paid=parse_amount(paid, "PAID"),
         shipping=_optional(shipping, "--shipping"),
         reason=reason,
         return_shipping=_optional(return_shipping, "--return-shipping"),
-        policy=loaded,
+        policy=policy,
         partial=partial,
-    )
-    finish(
-        result,
-        view=_view(result),
-        loaded=loaded,
-        assignments=assignments,
-        as_json=as_json,
-        no_copy=no_copy,
     )
 
 
@@ -134,12 +124,3 @@ def _partial(
         discount_threshold=_optional(discount_threshold, "--discount-threshold"),
         free_shipping_threshold=policy_threshold if threshold is None else threshold,
     )
-
-
-def _view(result: RefundResult) -> View:
-    headline = (
-        "refund: declined for now"
-        if result.refund is None
-        else f"refund: {fmt(result.refund)} ({result.reason.value})"
-    )
-    return View(headline, result.steps, result.rule, result.warnings)

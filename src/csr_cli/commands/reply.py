@@ -10,16 +10,18 @@ import typer
 from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
+    PolicyOpt,
     SetOpt,
-    build_reply,
     console,
     deliver,
+    draft,
     print_json,
+    shop_policy,
     use_rich,
 )
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.phrasebook.schema import Entry
-from csr_cli.replies import choose_variant, find_entry, remember_variant
+from csr_cli.replies import find_entry
 
 
 class Role(str, Enum):
@@ -44,15 +46,14 @@ def reply(
     variant: Annotated[
         int | None, typer.Option("--variant", "-v", help="Variant number (default: rotate).")
     ] = None,
-    assignments: SetOpt = None,
+    given: SetOpt = None,
+    policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a reply and copy it to the clipboard; repeated calls rotate through its variants."""
     entry = find_entry(open_phrasebook(), entry_id)
-    index = choose_variant(entry, variant)
-    result = build_reply(entry, index, assignments)
-    remember_variant(entry, index)
+    result = draft(entry, given=given, variant=variant, policy=shop_policy(policy_file))
     deliver(
         result.text,
         no_copy=no_copy,

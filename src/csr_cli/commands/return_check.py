@@ -7,14 +7,12 @@ from typing import Annotated
 import typer
 
 from csr_cli import dates
-from csr_cli.commands._calculator import PolicyOpt, View, finish, policy
-from csr_cli.commands._common import JsonOpt, NoCopyOpt, SetOpt
-from csr_cli.policy.model import Category, Condition
+from csr_cli.commands._calculator import calculator
+from csr_cli.policy.model import Category, Condition, Policy
 from csr_cli.policy.returns import ReturnResult, check_return
 
-REFUSED_EXIT = 1
 
-
+@calculator(refused=lambda result: not result.allowed)
 def return_check(
     signed: Annotated[
         str,
@@ -40,37 +38,16 @@ def return_check(
     gift_missing: Annotated[
         bool, typer.Option("--gift-missing", help="The free gift is not coming back.")
     ] = False,
-    policy_file: PolicyOpt = None,
-    assignments: SetOpt = None,
-    no_copy: NoCopyOpt = False,
-    as_json: JsonOpt = False,
-) -> None:
+    *,
+    policy: Policy,
+) -> ReturnResult:
     """Check whether a return is allowed, the last allowed day, and the rule that decided."""
-    loaded = policy(policy_file)
-    result = check_return(
+    return check_return(
         signed=dates.parse_date(signed, "--signed"),
         on=dates.today() if on is None else dates.parse_date(on, "--on"),
         category=category,
         conditions=tuple(condition or ()),
         quality=quality,
         gift_missing=gift_missing,
-        policy=loaded.returns,
+        policy=policy.returns,
     )
-    finish(
-        result,
-        view=_view(result),
-        loaded=loaded,
-        assignments=assignments,
-        as_json=as_json,
-        no_copy=no_copy,
-    )
-    if not result.allowed:
-        raise typer.Exit(REFUSED_EXIT)
-
-
-def _view(result: ReturnResult) -> View:
-    if result.allowed:
-        headline = f"allowed: yes (last day for a no-reason return {result.last_day})"
-    else:
-        headline = f"allowed: no (last day for a no-reason return {result.last_day})"
-    return View(headline, result.reasons, result.rule, result.warnings)

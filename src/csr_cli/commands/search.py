@@ -9,17 +9,18 @@ import typer
 from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
+    PolicyOpt,
     SetOpt,
-    build_reply,
     console,
     deliver,
+    draft,
     note,
     print_json,
+    shop_policy,
     use_rich,
 )
 from csr_cli.commands.reply import Role
 from csr_cli.phrasebook.cache import open_phrasebook
-from csr_cli.replies import choose_variant, remember_variant
 from csr_cli.search.ranking import Hit, search
 
 PREVIEW_CHARS = 60
@@ -36,7 +37,8 @@ def search_command(
     copy: Annotated[
         bool, typer.Option("--copy", "-c", help="Copy the top result's reply, as `csr reply`.")
     ] = False,
-    assignments: SetOpt = None,
+    given: SetOpt = None,
+    policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -53,15 +55,9 @@ def search_command(
     if not hits:
         note("no matching reply; try other words, pinyin initials, or `csr list`")
     elif copy:
-        _copy_top(hits[0], assignments, no_copy)
-
-
-def _copy_top(hit: Hit, assignments: list[str] | None, no_copy: bool) -> None:
-    index = choose_variant(hit.entry, None)
-    reply = build_reply(hit.entry, index, assignments)
-    remember_variant(hit.entry, index)
-    note(f"{reply.id} ({reply.variant}/{reply.variants}):\n{reply.text}")
-    deliver(reply.text, no_copy=no_copy, render=lambda: None)
+        reply = draft(hits[0].entry, given=given, policy=shop_policy(policy_file))
+        note(f"{reply.id} ({reply.variant}/{reply.variants}):\n{reply.text}")
+        deliver(reply.text, no_copy=no_copy, render=lambda: None)
 
 
 def _hit_json(rank: int, hit: Hit) -> dict[str, object]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
 from csr_cli.errors import UsageError
 from csr_cli.money import fmt, fmt_chat, round_down
 from csr_cli.policy.model import SHOP_RULE, CompensationPolicy, Rule
+from csr_cli.policy.result import Calculation
 
 
 class CompensationReason(str, Enum):
@@ -30,21 +31,24 @@ REPLY_IDS = {
 }
 
 
-@dataclass(frozen=True)
-class CompensationResult:
+@dataclass(frozen=True, kw_only=True)
+class CompensationResult(Calculation):
     cap: Decimal
     price: Decimal
     reason: CompensationReason
     offer: Decimal | None
     within_cap: bool | None  # None: no offer to judge
     unconditional: bool
-    rule: Rule
-    steps: tuple[str, ...]
-    warnings: tuple[str, ...]
-    reply_id: str
-    reply_values: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
+    @property
+    def headline(self) -> str:
+        headline = f"cap: {fmt(self.cap)} ({self.reason.value})"
+        if self.offer is not None:
+            verdict = "is within the cap" if self.within_cap else "needs a supervisor's approval"
+            headline += f"; offer {fmt(self.offer)} {verdict}"
+        return headline
+
+    def facts(self) -> dict[str, object]:
         return {
             "cap": fmt(self.cap),
             "price": fmt(self.price),
@@ -52,10 +56,6 @@ class CompensationResult:
             "offer": None if self.offer is None else fmt(self.offer),
             "within_cap": self.within_cap,
             "unconditional": self.unconditional,
-            "rule": self.rule.text,
-            "source": self.rule.source,
-            "steps": list(self.steps),
-            "warnings": list(self.warnings),
         }
 
 
@@ -115,17 +115,24 @@ def _check_inputs(
 ) -> None:
     if reason is CompensationReason.minor_defect and shipping is None:
         raise UsageError(
-            "--reason minor-defect needs --shipping: the cap is the order's shipping fee"
+            "reason minor-defect needs shipping: the cap is the order's shipping fee",
+            fields=("reason", "shipping"),
         )
     if reason is not CompensationReason.minor_defect and shipping is not None:
-        raise UsageError("--shipping applies only to --reason minor-defect (its cap)")
+        raise UsageError(
+            "shipping applies only to reason minor-defect (its cap)", fields=("shipping", "reason")
+        )
     if shipping is not None and shipping > price:
         raise UsageError(
-            f"--shipping ({fmt(shipping)}) is more than PRICE ({fmt(price)}): the cap would pay "
-            "more than the item is worth; check both amounts, or offer a return instead"
+            f"shipping ({fmt(shipping)}) is more than price ({fmt(price)}): the cap would pay "
+            "more than the item is worth; check both amounts, or offer a return instead",
+            fields=("shipping", "price"),
         )
     if offer is not None and not offer:
-        raise UsageError(f"--offer {fmt(offer)} pays nothing; leave out --offer to see the cap")
+        raise UsageError(
+            f"offer {fmt(offer)} pays nothing; leave it out to see the cap",
+            fields=("offer",),
+        )
 
 
 def _reply_id(*, reason: CompensationReason, within: bool | None, cap: Decimal) -> str:

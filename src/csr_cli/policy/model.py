@@ -131,7 +131,10 @@ def shop_policy_file(option: Path | None) -> Path | None:
     """The shop's file: --policy, else CSR_POLICY, else policy.yaml in the config dir, else none."""
     if option is not None:
         if not option.is_file():
-            raise UsageError(f"--policy: no such file '{option}'; pass the path of a policy YAML")
+            raise UsageError(
+                f"policy_file: no such file '{option}'; pass the path of a policy YAML",
+                fields=("policy_file",),
+            )
         return option
     from_env = os.environ.get(POLICY_ENV)
     if from_env:

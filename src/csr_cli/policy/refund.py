@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
 from csr_cli.errors import UsageError
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.model import LAW, SHOP_RULE, Policy, Rule
+from csr_cli.policy.result import Calculation
 
 
 class RefundReason(str, Enum):
@@ -51,30 +52,27 @@ class PartialReturn:
     free_shipping_threshold: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class RefundResult:
+@dataclass(frozen=True, kw_only=True)
+class RefundResult(Calculation):
     refund: Decimal | None  # None: declined for now (parcel in transit)
     paid: Decimal
-    shipping: Decimal
-    return_shipping: Decimal
+    shipping: Decimal = ZERO
+    return_shipping: Decimal = ZERO
     reason: RefundReason
-    rule: Rule
-    steps: tuple[str, ...]
-    warnings: tuple[str, ...]
-    reply_id: str
-    reply_values: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
+    @property
+    def headline(self) -> str:
+        if self.refund is None:
+            return "refund: declined for now"
+        return f"refund: {fmt(self.refund)} ({self.reason.value})"
+
+    def facts(self) -> dict[str, object]:
         return {
             "refund": None if self.refund is None else fmt(self.refund),
             "paid": fmt(self.paid),
             "shipping": fmt(self.shipping),
             "return_shipping": fmt(self.return_shipping),
             "reason": self.reason.value,
-            "rule": self.rule.text,
-            "source": self.rule.source,
-            "steps": list(self.steps),
-            "warnings": list(self.warnings),
         }
 
 
@@ -91,19 +89,22 @@ def refund_due(
     # A partial return's shipping may be a waived fee larger than PAID; its order check covers it.
     if partial is None and shipping is not None and shipping > paid:
         raise UsageError(
-            f"--shipping ({fmt(shipping)}) is more than PAID ({fmt(paid)}); PAID is the total "
-            "the buyer paid, shipping included"
+            f"shipping ({fmt(shipping)}) is more than paid ({fmt(paid)}); paid is the total "
+            "the buyer paid, shipping included",
+            fields=("shipping", "paid"),
         )
     if return_shipping is not None and reason not in QUALITY:
         raise UsageError(
-            "--return-shipping applies only to quality reasons (quality, defect, wrong-item, "
-            "damaged-on-arrival): on other returns the buyer bears the return leg"
+            "return_shipping applies only to quality reasons (quality, defect, wrong-item, "
+            "damaged-on-arrival): on other returns the buyer bears the return leg",
+            fields=("return_shipping",),
         )
     if partial is not None:
         if reason not in NO_REASON:
             raise UsageError(
-                "--items/--returning work out partial no-reason returns; drop them or use "
-                "--reason no-reason"
+                "items/returning work out partial no-reason returns; drop them or use "
+                "reason no-reason",
+                fields=("items", "returning", "reason"),
             )
         return _partial(paid=paid, shipping=shipping or ZERO, reason=reason, order=partial)
     if reason in NO_REASON:
@@ -148,7 +149,6 @@ def _no_reason(
         refund=refund,
         paid=paid,
         shipping=outbound,
-        return_shipping=ZERO,
         reason=reason,
         rule=rule,
         steps=tuple(steps),
@@ -221,11 +221,9 @@ def _whole_or_declined(*, paid: Decimal, shipping: Decimal, reason: RefundReason
         refund=refund,
         paid=paid,
         shipping=shipping,
-        return_shipping=ZERO,
         reason=reason,
         rule=Rule(text, SHOP_RULE),
         steps=tuple(steps),
-        warnings=(),
         reply_id=reply_id,
         reply_values=_chat(refund=paid) if refund is not None else {},
     )
@@ -236,11 +234,14 @@ def _partial(
 ) -> RefundResult:
     if (order.discount is None) != (order.discount_threshold is None):
         raise UsageError(
-            "--discount and --discount-threshold go together, e.g. 满200减30: "
-            "--discount 30 --discount-threshold 200"
+            "discount and discount_threshold go together (满200减30 is 30 off over 200)",
+            fields=("discount", "discount_threshold"),
         )
     if order.discount is not None and order.discount >= (order.discount_threshold or ZERO):
-        raise UsageError("--discount must be less than --discount-threshold (满200减30)")
+        raise UsageError(
+            "discount must be less than discount_threshold (满200减30)",
+            fields=("discount", "discount_threshold"),
+        )
     kept = _kept_items(order)
     order_steps, charged = _settle_order(paid=paid, shipping=shipping, order=order)
     kept_cost, kept_steps = _settle_kept(kept=kept, shipping=shipping, charged=charged, order=order)
@@ -267,7 +268,6 @@ def _partial(
         refund=refund,
         paid=paid,
         shipping=shipping,
-        return_shipping=ZERO,
         reason=reason,
         rule=rule,
         steps=tuple(steps),
@@ -283,8 +283,9 @@ def _kept_items(order: PartialReturn) -> list[Decimal]:
         if left[price] == 0:
             listed = ", ".join(fmt(item) for item in order.items)
             raise UsageError(
-                f"--returning {fmt(price)} is not one of the --items ({listed}) still in the "
-                "order; list each returned item's price once"
+                f"returning {fmt(price)} is not one of the items ({listed}) still in the "
+                "order; list each returned item's price once",
+                fields=("returning", "items"),
             )
         left[price] -= 1
     return sorted(left.elements(), reverse=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from csr_cli.dates import fmt_chat_date
@@ -17,6 +17,7 @@ from csr_cli.policy.model import (
     ReturnPolicy,
     Rule,
 )
+from csr_cli.policy.result import Calculation
 
 ART_25 = "消费者权益保护法 art. 25"
 MEASURES = "2017 measures on seven-day no-reason returns"
@@ -41,28 +42,26 @@ CONDITION_TEXT: dict[Condition, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class ReturnResult:
+@dataclass(frozen=True, kw_only=True)
+class ReturnResult(Calculation):
     allowed: bool
     signed: date
     on: date
     last_day: date
-    rule: Rule
-    reasons: tuple[str, ...]
-    warnings: tuple[str, ...]
-    reply_id: str
-    reply_values: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
+    steps_key = "reasons"
+
+    @property
+    def headline(self) -> str:
+        verdict = "yes" if self.allowed else "no"
+        return f"allowed: {verdict} (last day for a no-reason return {self.last_day})"
+
+    def facts(self) -> dict[str, object]:
         return {
             "allowed": self.allowed,
             "last_day": self.last_day.isoformat(),
             "signed": self.signed.isoformat(),
             "on": self.on.isoformat(),
-            "rule": self.rule.text,
-            "source": self.rule.source,
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
         }
 
 
@@ -81,8 +80,9 @@ def last_day(signed: date, window_days: int) -> date:
         return signed + timedelta(days=window_days)
     except OverflowError:
         raise UsageError(
-            f"--signed {signed}: its {window_days}-day return window would end after "
-            f"{date.max}, the last date csr can count to; check the date"
+            f"signed {signed}: its {window_days}-day return window would end after "
+            f"{date.max}, the last date csr can count to; check the date",
+            fields=("signed",),
         ) from None
 
 
@@ -98,8 +98,8 @@ def check_return(
 ) -> ReturnResult:
     if on < signed:
         raise UsageError(
-            f"--on {on} is before --signed {signed}: a return is asked after signing; "
-            "check the dates"
+            f"on {on} is before signed {signed}: a return is asked after signing; check the dates",
+            fields=("on", "signed"),
         )
     last = last_day(signed, policy.window_days)
     reasons = [_window_reason(signed=signed, on=on, last=last, days=policy.window_days)]
@@ -140,7 +140,7 @@ def check_return(
         on=on,
         last_day=last,
         rule=decided.rule,
-        reasons=tuple(reasons),
+        steps=tuple(reasons),
         warnings=tuple(warnings),
         reply_id=decided.reply_id,
         reply_values=decided.values,

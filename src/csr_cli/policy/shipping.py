@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
@@ -10,6 +10,7 @@ from csr_cli.errors import PolicyError
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.cities import Place, find_place
 from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy, Zone
+from csr_cli.policy.result import Calculation
 
 
 class Courier(str, Enum):
@@ -20,8 +21,8 @@ class Courier(str, Enum):
 EMS_NAME = "EMS"
 
 
-@dataclass(frozen=True)
-class ShippingResult:
+@dataclass(frozen=True, kw_only=True)
+class ShippingResult(Calculation):
     region: str
     city: str | None  # the city the agent named, in `region`
     fee: Decimal
@@ -30,13 +31,17 @@ class ShippingResult:
     days: str
     remote: bool
     short_of_free: Decimal | None  # how much more the order needs for free shipping
-    rule: Rule
-    steps: tuple[str, ...]
-    warnings: tuple[str, ...]
-    reply_id: str
-    reply_values: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
+    @property
+    def headline(self) -> str:
+        if self.free and self.fee:
+            free = " (the order ships free by the default courier; this is the EMS difference)"
+        else:
+            free = " (free)" if self.free else ""
+        where = f"{self.city} ({self.region})" if self.city else self.region
+        return f"shipping to {where}: {fmt(self.fee)} by {self.courier}, {self.days} days{free}"
+
+    def facts(self) -> dict[str, object]:
         return {
             "fee": fmt(self.fee),
             "free": self.free,
@@ -46,10 +51,6 @@ class ShippingResult:
             "city": self.city,
             "remote": self.remote,
             "short_of_free": None if self.short_of_free is None else fmt(self.short_of_free),
-            "rule": self.rule.text,
-            "source": self.rule.source,
-            "steps": list(self.steps),
-            "warnings": list(self.warnings),
         }
 
 
