@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from csr_cli import __version__, paths
+from csr_cli.phrasebook.fields import FIELDS_VERSION
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
-
-SCHEMA_VERSION = "1"
 
 
 def _fingerprint(files: list[LayerFile]) -> str:
-    parts: list[object] = [__version__, SCHEMA_VERSION]
+    parts: list[object] = [__version__, FIELDS_VERSION]
     for path, layer in [*((f.path, f.layer) for f in files), (paths.lexicon_file(), "lexicon")]:
         stat = path.stat()
         # Size and mtime alone miss a same-size rewrite within one mtime tick; csr's own writes

@@ -17,6 +17,7 @@ from csr_cli import paths
 from csr_cli.errors import CsrError, NotFound, PhrasebookError, UsageError
 from csr_cli.fileio import atomic_write_bytes, locked, remove_stale_temps
 from csr_cli.phrasebook import yamltext
+from csr_cli.phrasebook.fields import LABEL_LISTS, LIST_FIELDS, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS, names_in_all
 from csr_cli.phrasebook.schema import (
     ID_RE,
@@ -34,7 +35,6 @@ R = TypeVar("R")
 NEW_FILE_HEADER = (
     "# Your own csr replies; they override bundled and team entries with the same id.\n"
 )
-SCALARS = ("title", "title_zh", "role")
 # What a phrasebook file cannot hold: YAML allows no control characters but tab and line breaks,
 # reads U+0085, U+2028 and U+2029 as line breaks, and cannot write a lone surrogate, which is how
 # Python passes on bytes that are not UTF-8 (in arguments and typed answers).
@@ -203,10 +203,10 @@ def _grow(block: str, before: Entry, after: Entry) -> str:
     """The entry's block with what `after` adds to `before`, keeping its comments and order."""
 
     def change(mapping: Any) -> None:
-        for key in SCALARS:
+        for key in SCALAR_FIELDS:
             if getattr(after, key) != getattr(before, key):
                 yamltext.set_in_order(mapping, key, getattr(after, key))
-        for key in ("tags", "aliases", "keywords", "variants"):
+        for key in LIST_FIELDS:
             old = set(getattr(before, key))
             yamltext.append_items(mapping, key, [x for x in getattr(after, key) if x not in old])
         new_names = {k: v for k, v in after.placeholders.items() if k not in before.placeholders}
@@ -321,9 +321,9 @@ def _request_texts(request: AddRequest, texts: tuple[str, ...]) -> Iterator[tupl
 
 def entry_texts(entry: Entry) -> Iterator[tuple[str, str]]:
     """Every text of an entry, labelled with its field."""
-    yield "field 'title'", entry.title
-    yield "field 'title_zh'", entry.title_zh
-    for key in ("tags", "aliases", "keywords", "variants"):
+    for key in SCALAR_FIELDS:
+        yield f"field '{key}'", getattr(entry, key)
+    for key in LIST_FIELDS:
         yield from ((f"field '{key}'", item) for item in getattr(entry, key))
     for name, default in entry.placeholders.items():
         yield f"field 'placeholders.{name}'", default or ""
@@ -383,10 +383,10 @@ def _with_request(
     before: Entry, request: AddRequest, texts: tuple[str, ...], source: str, layer: str
 ) -> Entry:
     raw = entry_to_raw(before)
-    for key in SCALARS:
+    for key in SCALAR_FIELDS:
         if getattr(request, key):
             raw[key] = getattr(request, key)
-    for key in ("tags", "aliases", "keywords"):
+    for key in LABEL_LISTS:
         raw[key] = list(dict.fromkeys([*raw.get(key, []), *getattr(request, key)]))
     raw["variants"] = list(dict.fromkeys([*raw["variants"], *texts]))
     declared = raw.get("placeholders", {})

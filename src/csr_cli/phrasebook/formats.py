@@ -18,22 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
+from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE, names_in_all
 from csr_cli.phrasebook.schema import Entry, entry_to_raw, parse_entry, parse_text
 
 QIANNIU_HEADER = ("快捷编码", "快捷短语", "快捷短语分组")
 UNGROUPED = "未分组"
-CSV_COLUMNS = (
-    "id",
-    "text",
-    "title",
-    "title_zh",
-    "role",
-    "tags",
-    "aliases",
-    "keywords",
-    "placeholders",
-)
 LIST_SEPARATOR = "|"
 QIANNIU_CODE_LIMIT = 4
 PLACEHOLDER_ID = "imported"  # stands in for an id that the merge derives later
@@ -292,11 +282,11 @@ def _group_entry(rows: list[_Row], sheet: Sheet) -> Incoming:
     first = rows[0]
     source = f"{sheet.source}:{first.line}"
     raw: dict[str, Any] = {"id": first.get("id").strip() or PLACEHOLDER_ID}
-    for key in ("title", "title_zh", "role"):
+    for key in SCALAR_FIELDS:
         value = next((row.get(key) for row in rows if row.get(key)), "")
         if value:
             raw[key] = value
-    for key in ("tags", "aliases", "keywords"):
+    for key in LABEL_LISTS:
         raw[key] = list(dict.fromkeys(item for row in rows for item in _split(row.get(key))))
     variants: list[str] = []
     for row in rows:
@@ -381,9 +371,7 @@ def _write_csv(rows: list[list[str]]) -> str:
 def _export_csv(entries: list[Entry]) -> Export:
     rows = [list(CSV_COLUMNS)]
     for entry in entries:
-        lists = {
-            key: _join(entry, key, getattr(entry, key)) for key in ("tags", "aliases", "keywords")
-        }
+        lists = {key: _join(entry, key, getattr(entry, key)) for key in LABEL_LISTS}
         shown = [
             name if default is None else f"{name}={default}"
             for name, default in entry.placeholders.items()
@@ -393,9 +381,7 @@ def _export_csv(entries: list[Entry]) -> Export:
             fields = {
                 "id": entry.id,
                 "text": text,
-                "title": entry.title,
-                "title_zh": entry.title_zh,
-                "role": entry.role,
+                **{key: getattr(entry, key) for key in SCALAR_FIELDS},
                 "placeholders": placeholders,
                 **lists,
             }

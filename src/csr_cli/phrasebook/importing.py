@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from csr_cli.phrasebook.editing import (
     Document,
@@ -20,6 +21,7 @@ from csr_cli.phrasebook.editing import (
     fresh_id,
     transaction,
 )
+from csr_cli.phrasebook.fields import LIST_FIELDS
 from csr_cli.phrasebook.formats import Incoming, Sheet
 from csr_cli.phrasebook.schema import Entry
 
@@ -148,15 +150,13 @@ def _match(document: Document, incoming: Incoming) -> int | None:
 
 
 def _union(before: Entry, incoming: Entry) -> Entry:
-    def united(key: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*getattr(before, key), *getattr(incoming, key)]))
-
+    lists: dict[str, Any] = {
+        key: tuple(dict.fromkeys([*getattr(before, key), *getattr(incoming, key)]))
+        for key in LIST_FIELDS
+    }
     return replace(
         before,
-        tags=united("tags"),
-        aliases=united("aliases"),
-        keywords=united("keywords"),
-        variants=united("variants"),
+        **lists,
         placeholders={**incoming.placeholders, **before.placeholders}
         if set(incoming.placeholders) - set(before.placeholders)
         else before.placeholders,

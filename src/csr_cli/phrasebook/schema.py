@@ -10,6 +10,15 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.errors import EntryError, PhrasebookError
+from csr_cli.phrasebook.fields import (
+    BY_NAME,
+    ENTRY_KEYS,
+    LABEL_LISTS,
+    LIST_FIELDS,
+    OPTIONAL_KEYS,
+    REQUIRED_KEYS,
+    SCALAR_FIELDS,
+)
 from csr_cli.phrasebook.placeholders import names_in_all
 
 ROLES = ("presale", "insale", "aftersale", "general")
@@ -17,20 +26,6 @@ LAYERS = ("bundled", "team", "personal")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALIAS_RE = re.compile(r"^\S{1,16}$")
 PLACEHOLDER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-REQUIRED_KEYS = ("id", "variants")
-OPTIONAL_KEYS = ("title", "title_zh", "role", "tags", "aliases", "keywords", "placeholders")
-# The schema's keys in the order a phrasebook file writes them.
-ENTRY_KEYS = (
-    "id",
-    "title",
-    "title_zh",
-    "role",
-    "tags",
-    "aliases",
-    "keywords",
-    "placeholders",
-    "variants",
-)
 
 
 @dataclass(frozen=True)
@@ -53,15 +48,7 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(
-            **{
-                **data,
-                "variants": tuple(data["variants"]),
-                "tags": tuple(data["tags"]),
-                "aliases": tuple(data["aliases"]),
-                "keywords": tuple(data["keywords"]),
-            }
-        )
+        return cls(**{**data, **{key: tuple(data[key]) for key in LIST_FIELDS}})
 
 
 def _plain(value: Any) -> Any:
@@ -76,11 +63,12 @@ def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:
     raw: dict[str, Any] = {key: _plain(getattr(entry, key)) for key in ENTRY_KEYS}
     if not compact:
         return raw
-    defaults = {"title": entry.id, "role": "general"}
+    defaults = {key: _plain(BY_NAME[key].default) for key in OPTIONAL_KEYS}
+    defaults["title"] = entry.id
     return {
         key: value
         for key, value in raw.items()
-        if key in REQUIRED_KEYS or (value and value != defaults.get(key))
+        if key in REQUIRED_KEYS or (value and value != defaults[key])
     }
 
 
@@ -237,18 +225,17 @@ def _build_entry(raw: dict[str, Any], source: str, layer: str) -> Entry:
     role = raw.get("role", "general")
     if role not in ROLES:
         raise _EntryProblem("role", f"must be one of {', '.join(ROLES)}")
-    aliases = _texts(raw.get("aliases"), "aliases")
-    bad_alias = next((alias for alias in aliases if not ALIAS_RE.match(alias)), None)
+    labels = {name: _texts(raw.get(name), name) for name in LABEL_LISTS}
+    bad_alias = next((alias for alias in labels["aliases"] if not ALIAS_RE.match(alias)), None)
     if bad_alias is not None:
         raise _EntryProblem("aliases", f"'{bad_alias}' must be 1-16 characters without spaces")
+    fields: dict[str, Any] = {
+        name: _text(raw.get(name, BY_NAME[name].default), name) for name in SCALAR_FIELDS
+    }
+    fields.update(labels, title=_text(raw.get("title", entry_id), "title"))
     return Entry(
+        **fields,
         id=entry_id,
-        title=_text(raw.get("title", entry_id), "title"),
-        title_zh=_text(raw.get("title_zh", ""), "title_zh"),
-        role=role,
-        tags=_texts(raw.get("tags"), "tags"),
-        aliases=aliases,
-        keywords=_texts(raw.get("keywords"), "keywords"),
         placeholders=placeholders,
         variants=variants,
         source=source,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from csr_cli.errors import PhrasebookError
-from csr_cli.phrasebook.schema import ENTRY_KEYS
+from csr_cli.phrasebook.fields import ENTRY_KEYS
 
 # Blank and comment-only lines are not part of an entry's content.
 _SKIPPABLE = re.compile(r"^\s*(#.*)?$")

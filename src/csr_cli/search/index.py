@@ -13,15 +13,15 @@ import math
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
+from csr_cli.phrasebook.fields import SEARCH_WEIGHTS
 from csr_cli.phrasebook.schema import Entry
 from csr_cli.search.lexicon import Lexicon, classes_in, load_lexicon
 from csr_cli.search.terms import is_han, keyword_key, runs, stem, text_terms
 
 K1 = 1.2
 B = 0.75
-FIELD_WEIGHTS = {"keywords": 3.0, "title_zh": 2.0, "latin": 2.0, "variants": 0.5}
 # How much a match of each kind of term is worth, relative to a Chinese bigram.
 KIND_WEIGHTS = {
     "u": 0.6,
@@ -89,13 +89,13 @@ def entry_fields(entry: Entry, pinyin: dict[str, str], lexicon: Lexicon) -> dict
         full, initials = keyword_pinyin(phrase, pinyin)
         if full:
             keywords.extend([f"pf:{full}", f"pi:{initials}"])
-    latin = [f"w:{stem(word)}" for word in _latin_words(entry)]
-    latin.append(f"i:{entry.id}")
-    latin.extend(f"a:{alias.lower()}" for alias in entry.aliases)
     return {
-        "keywords": keywords,
+        "id": [f"i:{entry.id}", *_latin_terms(entry.id.replace("-", " "))],
+        "title": _latin_terms(entry.title),
         "title_zh": text_terms(entry.title_zh, pinyin_of),
-        "latin": latin,
+        "tags": [term for tag in entry.tags for term in _latin_terms(tag)],
+        "aliases": [f"a:{alias.lower()}" for alias in entry.aliases],
+        "keywords": keywords,
         "variants": [
             term for text in entry.variants for term in text_terms(text) if term[0] == "b"
         ],
@@ -106,9 +106,9 @@ def _han_runs(text: str) -> list[str]:
     return [run for run in runs(text) if is_han(run) and len(run) >= 2]
 
 
-def _latin_words(entry: Entry) -> Iterable[str]:
-    for text in (entry.id.replace("-", " "), entry.title, *entry.tags):
-        yield from (run for run in runs(text) if run.isalpha() and not is_han(run))
+def _latin_terms(text: str) -> list[str]:
+    """English words, stemmed: an entry's id, title and tags answer English queries."""
+    return [f"w:{stem(run)}" for run in runs(text) if run.isalpha() and not is_han(run)]
 
 
 def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
@@ -183,7 +183,7 @@ def _weighted_tf(
     tf: defaultdict[str, float] = defaultdict(float)
     length = 0.0
     for field, terms in entry_fields(entry, pinyin, lexicon).items():
-        weight = FIELD_WEIGHTS[field]
+        weight = SEARCH_WEIGHTS[field]
         length += weight * len(terms)
         for term in terms:
             tf[term] += weight
