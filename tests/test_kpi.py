@@ -340,7 +340,7 @@ def test_an_unreadable_or_broken_policy_file(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="cannot read the KPI policy"):
         load_policy(tmp_path / "nope.yaml")
     broken = write(tmp_path / "broken.yaml", "quality: [\n")
-    with pytest.raises(PolicyError, match=f"^{broken}: not a valid YAML file: "):
+    with pytest.raises(PolicyError, match=f"^{broken}:2: YAML syntax error in the KPI policy: "):
         load_policy(broken)
 
 

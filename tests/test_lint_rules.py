@@ -144,7 +144,7 @@ def test_a_yaml_syntax_error_is_a_policy_error(tmp_path: Path) -> None:
     path = write_phrasebook(tmp_path / "tone.yaml", "banned: [\n")
     with pytest.raises(PolicyError) as caught:
         parse_files([path])
-    assert str(caught.value).startswith(f"{path}: YAML error in the tone rules:")
+    assert str(caught.value).startswith(f"{path}:2: YAML syntax error in the tone rules:")
     assert str(caught.value).endswith("; fix the file")
 
 

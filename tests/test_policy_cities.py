@@ -147,7 +147,7 @@ def write(tmp_path: Path, text: str) -> Path:
             "'朝阳' is ambiguous but its choices leave out 吉林",
         ),
         ("towns: {}\n", "the city table must be a mapping with cities, other_names, ambiguous"),
-        ("cities: [\n", "YAML error in the city table"),
+        ("cities: [\n", ":2: YAML syntax error in the city table"),
     ],
 )
 def test_a_bad_table_is_an_error_naming_the_file_and_entry(
@@ -156,7 +156,7 @@ def test_a_bad_table_is_an_error_naming_the_file_and_entry(
     path = write(tmp_path, text)
     with pytest.raises(PolicyError) as caught:
         load_cities(path)
-    assert str(caught.value).startswith(f"{path}: ")
+    assert str(caught.value).startswith(f"{path}:")
     assert error in str(caught.value)
 
 

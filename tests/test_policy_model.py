@@ -201,7 +201,7 @@ def test_a_year_long_window_is_the_longest_a_shop_may_set(tmp_path: Path) -> Non
 def test_missing_policy_files_are_errors(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     assert fails("refund", "190", "--policy", str(missing)) == (
-        f"error: --policy: no such file '{missing}'; pass the path of a policy YAML"
+        f"error: --policy: '{missing}' does not exist; pass the path of a policy YAML"
     )
     result = run("refund", "190", env={"CSR_POLICY": str(missing)})
     assert result.exit_code == 2

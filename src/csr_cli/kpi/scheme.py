@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from csr_cli import paths
-from csr_cli.datafile import deep_merge
+from csr_cli.datafile import overlay, read_yaml
 from csr_cli.errors import PolicyError, UsageError
 from csr_cli.kpi.scoring import (
     GRADED_ITEMS,
@@ -59,21 +59,11 @@ def load_policy(explicit: Path | None = None) -> KpiPolicy:
     shop = shop_file(explicit)
     if shop is None:
         return policy
-    return _Checker(shop).policy(deep_merge(default, _read(shop)))
+    return _Checker(shop).policy(overlay(default, _read(shop)))
 
 
 def _read(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))  # Notepad adds a BOM
-    except OSError as exc:
-        raise PolicyError(
-            f"{path}: cannot read the KPI policy ({exc.strerror}); check the path"
-        ) from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        problem = " ".join(str(exc).split())
-        raise PolicyError(f"{path}: not a valid YAML file: {problem}") from None
+    data = read_yaml(path, what="KPI policy", error=PolicyError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -8,16 +8,15 @@ folder and rebuilt only when a rules file changes.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from csr_cli import __version__, paths
+from csr_cli import paths
+from csr_cli.datafile import cached_json, read_yaml
 from csr_cli.errors import PolicyError
-from csr_cli.fileio import atomic_write_text
 
 CACHE_SCHEMA = "1"
 PHRASE_SECTIONS = ("banned", "promises", "review_manipulation")
@@ -109,15 +108,27 @@ _loaded: dict[str, ToneRules] = {}
 def load_rules(extra: Sequence[Path] = ()) -> ToneRules:
     """The merged rules, from memory, the JSON cache, or (when a file changed) the YAML files."""
     files = rules_files(extra)
-    fingerprint = _fingerprint(files)
-    rules = _loaded.get(fingerprint)
-    if rules is None:
-        rules = _read_cache(files, fingerprint)
-    if rules is None:
-        rules = parse_files(files)
-        _write_cache(files, fingerprint, rules)
-    _loaded[fingerprint] = rules
-    return rules
+    key = _stamp(files)
+    if key not in _loaded:
+        _loaded[key] = cached_json(
+            "tone",
+            files,
+            lambda: parse_files(files),
+            encode=asdict,
+            decode=ToneRules.from_dict,
+            version=CACHE_SCHEMA,
+        )
+    return _loaded[key]
+
+
+def _stamp(files: list[Path]) -> str:
+    """The files as they are now: a changed file is read again, even in the same process."""
+    parts = []
+    for path in files:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "\n".join(parts)
 
 
 def banned_phrases() -> tuple[BannedPhrase, ...]:
@@ -135,36 +146,6 @@ def banned_in(text: str) -> list[BannedPhrase]:
     ]
 
 
-def _fingerprint(files: list[Path]) -> str:
-    parts: list[object] = [__version__, CACHE_SCHEMA]
-    for path in files:
-        stat = path.stat()
-        parts.append([str(path), stat.st_mtime_ns, stat.st_size])
-    return json.dumps(parts, ensure_ascii=False)
-
-
-def _cache_path(files: list[Path]) -> Path:
-    return paths.cache_file("tone", files, ".json")
-
-
-def _read_cache(files: list[Path], fingerprint: str) -> ToneRules | None:
-    try:
-        data = json.loads(_cache_path(files).read_text(encoding="utf-8"))
-        if data["fingerprint"] != fingerprint:
-            return None
-        return ToneRules.from_dict(data["rules"])
-    except (OSError, ValueError, KeyError, TypeError):
-        # A missing or stale cache is rebuilt from the YAML files.
-        return None
-
-
-def _write_cache(files: list[Path], fingerprint: str, rules: ToneRules) -> None:
-    payload = {"fingerprint": fingerprint, "rules": asdict(rules)}
-    # An unwritable cache folder only costs speed.
-    with contextlib.suppress(OSError):
-        atomic_write_text(_cache_path(files), json.dumps(payload, ensure_ascii=False))
-
-
 def parse_files(files: Sequence[Path]) -> ToneRules:
     """Validate each file and merge them in order: lists are added together, numbers replaced."""
     merged: dict[str, Any] = {}
@@ -175,14 +156,7 @@ def parse_files(files: Sequence[Path]) -> ToneRules:
 
 
 def _parse_file(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.CSafeLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read the tone rules: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: YAML error in the tone rules: {exc}; fix the file") from None
+    data = read_yaml(path, what="tone rules", error=PolicyError)
     if data is None:
         return {}
     known = (*PHRASE_SECTIONS, *SETTING_SECTIONS, *WORD_LISTS)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli import paths
+from csr_cli.datafile import parse_yaml
 from csr_cli.errors import EntryError, PhrasebookError
 from csr_cli.phrasebook.fields import (
     BY_NAME,
@@ -118,18 +119,7 @@ def parse_text(text: str, source: str, layer: str) -> list[Entry]:
 
 def load_document(text: str, source: str) -> list[object]:
     """The raw entry list of a phrasebook file's text; syntax and shape errors name the line."""
-    import yaml
-
-    try:
-        document = yaml.load(text, Loader=_yaml_loader())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}" if mark else ""
-        raise PhrasebookError(
-            f"{source}{where}: YAML syntax error: {exc.problem}; fix the file and retry"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PhrasebookError(f"{source}: YAML error: {exc}") from None
+    document = parse_yaml(text, source, what="phrasebook", error=PhrasebookError)
     if document is None:
         return []
     if not isinstance(document, dict) or set(document) - {"entries"}:

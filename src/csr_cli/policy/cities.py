@@ -6,19 +6,17 @@ the cache dir while the file is unchanged, so a normal run never imports yaml.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csr_cli import __version__, paths
+from csr_cli import paths
+from csr_cli.datafile import cached_json, read_yaml
 from csr_cli.errors import PolicyError, UsageError
-from csr_cli.fileio import atomic_write_text
 from csr_cli.policy.regions import REGIONS, match_region, region_key
 
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = "1"
 SECTIONS = ("cities", "other_names", "ambiguous")
 # Under a province, the county-level cities it administers itself (仙桃, 石河子…).
 DIRECT = "直辖"
@@ -101,40 +99,24 @@ def cities_file() -> Path:
 
 def load_cities(path: Path | None = None) -> CityTable:
     path = path or cities_file()
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the city table: {exc}") from None
-    resolved = str(path.resolve())
-    stamp = [__version__, CACHE_SCHEMA, resolved, stat.st_mtime_ns, stat.st_size]
-    cache = paths.cache_file("cities", [resolved], ".json")
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached["stamp"] == stamp:
-            return CityTable(
-                {key: (region, city) for key, (region, city) in cached["cities"].items()},
-                {
-                    key: tuple((choice, region) for choice, region in choices)
-                    for key, choices in cached["ambiguous"].items()
-                },
-            )
-    table = parse_cities(_parse(path), str(path))
-    payload = {"stamp": stamp, "cities": table.cities, "ambiguous": table.ambiguous}
-    with contextlib.suppress(OSError):  # an unwritable cache only costs speed
-        atomic_write_text(cache, json.dumps(payload, ensure_ascii=False))
-    return table
 
+    def decode(data: Any) -> CityTable:
+        return CityTable(
+            {key: (region, city) for key, (region, city) in data["cities"].items()},
+            {
+                key: tuple((choice, region) for choice, region in choices)
+                for key, choices in data["ambiguous"].items()
+            },
+        )
 
-def _parse(path: Path) -> Any:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read the city table: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: YAML error in the city table: {exc}; fix the file") from None
+    return cached_json(
+        "cities",
+        [path],
+        lambda: parse_cities(read_yaml(path, what="city table", error=PolicyError), str(path)),
+        encode=lambda table: {"cities": table.cities, "ambiguous": table.ambiguous},
+        decode=decode,
+        version=CACHE_SCHEMA,
+    )
 
 
 def parse_cities(data: Any, source: str) -> CityTable:

@@ -6,8 +6,6 @@ floor is replaced by the legal value and a warning says so (`Policy.warnings`).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -17,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli import paths
-from csr_cli.datafile import deep_merge
+from csr_cli.datafile import cached_json, overlay, read_yaml
 from csr_cli.errors import PolicyError, UsageError
-from csr_cli.fileio import atomic_write_text
 from csr_cli.money import parse_amount
 from csr_cli.policy.regions import find_region
 
@@ -132,7 +129,7 @@ def shop_policy_file(option: Path | None) -> Path | None:
     if option is not None:
         if not option.is_file():
             raise UsageError(
-                f"policy_file: no such file '{option}'; pass the path of a policy YAML",
+                f"policy_file: '{option}' {_not_a_file(option)}; pass the path of a policy YAML",
                 fields=("policy_file",),
             )
         return option
@@ -140,64 +137,36 @@ def shop_policy_file(option: Path | None) -> Path | None:
     if from_env:
         path = Path(from_env).expanduser()
         if not path.is_file():
-            raise PolicyError(f"{POLICY_ENV} names '{path}', which does not exist; fix or unset it")
+            raise PolicyError(
+                f"{POLICY_ENV} names '{path}', which {_not_a_file(path)}; fix or unset it"
+            )
         return path
     personal = paths.personal_policy()
     return personal if personal.is_file() else None
+
+
+def _not_a_file(path: Path) -> str:
+    return "is a folder, not a policy file" if path.is_dir() else "does not exist"
 
 
 def load_policy(option: Path | None = None) -> Policy:
     default_file = default_policy_file()
     defaults = _read(default_file)
     shop_file = shop_policy_file(option)
-    overlay = _read(shop_file) if shop_file else {}
+    shop = _read(shop_file) if shop_file else {}
     if shop_file:
-        _check_keys(overlay, defaults, str(shop_file), "")
-    reader = _Reader(
-        deep_merge(defaults, overlay), overlay, str(default_file), str(shop_file or "")
-    )
+        _check_keys(shop, defaults, str(shop_file), "")
+    reader = _Reader(overlay(defaults, shop), shop, str(default_file), str(shop_file or ""))
     return reader.build(tuple(str(f) for f in (default_file, shop_file) if f))
 
 
 def _read(path: Path) -> dict[str, Any]:
-    """The parsed file, from a JSON copy in the cache dir while the file is unchanged, so a
-    normal run never imports yaml (~20 ms)."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy: {exc}") from None
-    resolved = str(path.resolve())
-    stamp = [resolved, stat.st_mtime_ns, stat.st_size]
-    cache = paths.cache_file("policy", [resolved], ".json")
-    with contextlib.suppress(OSError, ValueError):
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if isinstance(cached, dict) and cached.get("stamp") == stamp:
-            return dict(cached["data"])
-    data = _parse(path)
-    # A value JSON can't hold (a YAML date) just goes uncached; validation reports it.
-    with contextlib.suppress(OSError, TypeError, ValueError):
-        atomic_write_text(cache, json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False))
-    return data
+    """The parsed policy file, from the JSON cache while the file is unchanged."""
+    return cached_json("policy", [path], lambda: _parse(path))
 
 
 def _parse(path: Path) -> dict[str, Any]:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read the policy: {exc}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(
-            f"{path}{where}: YAML syntax error: {exc.problem}; fix the file"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: YAML error: {exc}") from None
-    except ValueError as exc:  # a value YAML can't build: a 5000-digit number, month 13…
-        raise PolicyError(f"{path}: {str(exc).split(':')[0]}; fix the file") from None
+    data = read_yaml(path, what="policy", error=PolicyError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from csr_cli import paths
+from csr_cli.datafile import read_yaml
 from csr_cli.errors import PhrasebookError
 from csr_cli.search.terms import is_han, normalize, runs, substrings
 
@@ -13,13 +14,8 @@ Lexicon = dict[str, str]  # member phrase -> class name
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
-    import yaml
-
     path = paths.lexicon_file() if path is None else path
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PhrasebookError(f"{path}: cannot read the search lexicon: {exc}") from None
+    data = read_yaml(path, what="search lexicon", error=PhrasebookError)
     classes = data.get("classes") if isinstance(data, dict) else None
     if not isinstance(classes, dict):
         raise PhrasebookError(f"{path}: 'classes' must map a class name to a list of words")
