@@ -46,9 +46,12 @@ def bundled_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_cache: Path) -> Path:
+    # Whatever CSR_* the developer's shell sets (a policy, a database, debug) stays out.
+    for name in [name for name in os.environ if name.startswith("CSR_")]:
+        monkeypatch.delenv(name)
     for name in ("config", "state", "cache"):
         monkeypatch.setenv(f"CSR_{name.upper()}_DIR", str(tmp_path / name))
-    for name in ("CSR_PHRASEBOOK_PATH", "CSR_NO_COPY", "CSR_POLICY", "NO_COLOR", "TMUX"):
+    for name in ("NO_COLOR", "TMUX"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     shutil.copytree(bundled_cache, tmp_path / "cache")

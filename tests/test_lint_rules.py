@@ -11,24 +11,29 @@ from csr_cli import paths
 from csr_cli.errors import PolicyError
 from csr_cli.lint import rules as tone
 from csr_cli.lint.checker import lint_text
-from csr_cli.lint.rules import banned_in, banned_phrases, load_rules, parse_files, tone_file
+from csr_cli.lint.rules import load_rules, parse_files, tone_file
 
 
 def test_the_bundled_rules_load_and_keep_the_standard_rewrites() -> None:
-    rules = {rule.phrase: rule.replacement for rule in banned_phrases()}
+    rules = {rule.text: rule.suggestion for rule in load_rules().banned}
     assert rules["不能便宜"] == "无法再低了"
     assert rules["不行"] == "无法帮到您"
     assert rules["到不了"] == "无法到达"
     assert rules["不好意思"] == "非常抱歉"
 
 
-def test_banned_in_reports_blunt_phrases_and_bare_replies() -> None:
-    assert [(b.phrase, b.replacement) for b in banned_in("不好意思，到不了")] == [
-        ("不好意思", "非常抱歉"),
-        ("到不了", "无法到达"),
+def blunt(text: str) -> list[tuple[str, str | None]]:
+    return [
+        (problem.text, problem.suggestion)
+        for problem in lint_text(text)
+        if problem.code in ("blunt-phrase", "bare-reply")
     ]
-    assert [b.phrase for b in banned_in("嗯。")] == ["嗯。"]
-    assert banned_in("亲，不客气，不用担心") == []
+
+
+def test_lint_reports_blunt_phrases_and_bare_replies() -> None:
+    assert blunt("不好意思，到不了") == [("不好意思", "非常抱歉"), ("到不了", "无法到达")]
+    assert [phrase for phrase, _ in blunt("嗯。")] == ["嗯。"]
+    assert blunt("亲，不客气，不用担心") == []
 
 
 def test_the_users_tone_file_extends_the_rules() -> None:

@@ -76,12 +76,6 @@ class ToneRules:
         return cls(**values)
 
 
-@dataclass(frozen=True)
-class BannedPhrase:
-    phrase: str
-    replacement: str
-
-
 def tone_file() -> Path:
     return paths.bundled_policies_dir() / "tone.yaml"
 
@@ -129,21 +123,6 @@ def _stamp(files: list[Path]) -> str:
             stat = path.stat()
             parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
     return "\n".join(parts)
-
-
-def banned_phrases() -> tuple[BannedPhrase, ...]:
-    return tuple(BannedPhrase(rule.text, rule.suggestion) for rule in load_rules().banned)
-
-
-def banned_in(text: str) -> list[BannedPhrase]:
-    """Banned phrases found in `text`; a bare 哦/嗯 reply counts as one too."""
-    from csr_cli.lint.checker import lint_text
-
-    return [
-        BannedPhrase(problem.text, problem.suggestion or "")
-        for problem in lint_text(text)
-        if problem.code in ("blunt-phrase", "bare-reply")
-    ]
 
 
 def parse_files(files: Sequence[Path]) -> ToneRules:
