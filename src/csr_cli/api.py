@@ -1,0 +1,178 @@
+"""The Python API: what a script or another tool needs, as `import csr_cli` gives it.
+
+These are the functions the commands use underneath, with defaults a script wants: amounts as
+`Decimal`, `int` or text ("190", "¥190", "190元"), the shop policy in force unless one is
+passed, and typed results whose `to_json()` is what `--json` prints. Errors are `CsrError`s
+whose message says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from csr_cli import dates, replies
+
+# Re-exported for scripts that catch csr's errors.
+from csr_cli.errors import CsrError as CsrError
+from csr_cli.errors import MissingValues as MissingValues
+from csr_cli.errors import NotFound as NotFound
+from csr_cli.errors import UsageError
+from csr_cli.lint.checker import Problem, lint_text
+from csr_cli.money import parse_amount
+from csr_cli.phrasebook.cache import Phrasebook, open_phrasebook
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.policy import compensate, refund, returns, shipping
+from csr_cli.policy import model as policy_model
+from csr_cli.policy.compensate import CompensationReason, CompensationResult
+from csr_cli.policy.model import Category, Condition, Policy
+from csr_cli.policy.refund import RefundReason, RefundResult
+from csr_cli.policy.returns import ReturnResult
+from csr_cli.policy.shipping import Courier, ShippingResult
+from csr_cli.replies import Reply
+from csr_cli.search.ranking import Hit, search
+
+Amount = Decimal | int | str
+E = TypeVar("E", bound=Enum)
+
+
+def load_phrasebook() -> Phrasebook:
+    """The merged phrasebook: bundled, then team files (CSR_PHRASEBOOK_PATH), then your own."""
+    return open_phrasebook()
+
+
+def get_entry(key: str, book: Phrasebook | None = None) -> Entry:
+    """The entry with this id or alias; `NotFound` (with suggestions) when there is none."""
+    return replies.find_entry(book or load_phrasebook(), key)
+
+
+def search_replies(
+    message: str, *, limit: int = 10, role: str | None = None, book: Phrasebook | None = None
+) -> list[Hit]:
+    """The entries that best answer a buyer's message (or an id, alias or pinyin), best first."""
+    return search(book or load_phrasebook(), message, limit=limit, role=role)
+
+
+def draft_reply(
+    entry: Entry | str,
+    *,
+    variant: int | None = None,
+    values: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
+    remember: bool = True,
+) -> Reply:
+    """The reply to send for an entry (or its id): the given 1-based variant, else the next in
+    rotation, with placeholders filled from your config, then `values`, and the shop policy's
+    own values (threshold, EMS fee). `remember` records the rotation and the use, as the CLI
+    does. Raises `MissingValues` naming any placeholder that still has no value."""
+    found = get_entry(entry) if isinstance(entry, str) else entry
+    return replies.draft_reply(
+        found, variant=variant, given=values, policy=policy, remember=remember
+    )
+
+
+def load_policy(path: Path | str | None = None) -> Policy:
+    """The shop policy: the bundled defaults with `path` (else CSR_POLICY, else the config
+    folder's policy.yaml) laid over them."""
+    return policy_model.load_policy(None if path is None else Path(path))
+
+
+def refund_due(
+    paid: Amount,
+    *,
+    shipping: Amount | None = None,
+    reason: RefundReason | str = RefundReason.no_reason,
+    return_shipping: Amount | None = None,
+    policy: Policy | None = None,
+) -> RefundResult:
+    """How much to refund on an order: `paid` includes the outbound `shipping`."""
+    return refund.refund_due(
+        paid=_money(paid, "paid"),
+        shipping=_optional_money(shipping, "shipping"),
+        reason=_choice(RefundReason, reason, "reason"),
+        return_shipping=_optional_money(return_shipping, "return_shipping"),
+        policy=policy or load_policy(),
+    )
+
+
+def compensation_cap(
+    price: Amount,
+    *,
+    reason: CompensationReason | str = CompensationReason.goodwill,
+    shipping: Amount | None = None,
+    offer: Amount | None = None,
+    policy: Policy | None = None,
+) -> CompensationResult:
+    """The most an agent may pay for `reason`, and whether an `offer` is within it."""
+    return compensate.compensation_cap(
+        price=_money(price, "price"),
+        reason=_choice(CompensationReason, reason, "reason"),
+        shipping=_optional_money(shipping, "shipping"),
+        offer=_optional_money(offer, "offer"),
+        policy=(policy or load_policy()).compensation,
+    )
+
+
+def check_return(
+    signed: date,
+    *,
+    on: date | None = None,
+    category: Category | str = Category.general,
+    conditions: Iterable[Condition | str] = (),
+    quality: bool = False,
+    gift_missing: bool = False,
+    policy: Policy | None = None,
+) -> ReturnResult:
+    """Whether the buyer who signed for the parcel on `signed` may return it on `on` (today)."""
+
+    return returns.check_return(
+        signed=signed,
+        on=dates.today() if on is None else on,
+        category=_choice(Category, category, "category"),
+        conditions=tuple(_choice(Condition, item, "conditions") for item in conditions),
+        quality=quality,
+        gift_missing=gift_missing,
+        policy=(policy or load_policy()).returns,
+    )
+
+
+def shipping_quote(
+    to: str,
+    *,
+    amount: Amount | None = None,
+    courier: Courier | str | None = None,
+    policy: Policy | None = None,
+) -> ShippingResult:
+    """Fee, free or not, courier and days to a province, city or zone (浙江, 杭州, 江浙沪)."""
+    return shipping.shipping_quote(
+        to=to,
+        amount=_optional_money(amount, "amount"),
+        courier=None if courier is None else _choice(Courier, courier, "courier"),
+        policy=(policy or load_policy()).shipping,
+    )
+
+
+def lint_reply(text: str, *, allow: Iterable[str] = ()) -> list[Problem]:
+    """Every house-tone problem in a draft reply; `allow` lists the shop's own data (its phone,
+    its address) that may appear in it."""
+    return lint_text(text, allow=allow)
+
+
+def _money(value: Amount, field: str) -> Decimal:
+    return parse_amount(str(value), field)
+
+
+def _choice(kind: type[E], value: E | str, field: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in kind)
+        raise UsageError(f"{field} must be one of {choices} (got '{value}')") from None
+
+
+def _optional_money(value: Amount | None, field: str) -> Decimal | None:
+    return None if value is None else _money(value, field)
