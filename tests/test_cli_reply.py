@@ -224,13 +224,13 @@ def test_policy_threshold_fills_replies(isolated: Path) -> None:
     )
     assert contradicted.exit_code == 2
     assert contradicted.stderr == (
-        "error: --set threshold=99 contradicts the shop policy (128); "
+        "error: --set threshold=99 contradicts the shop profile (128); "
         "change the policy file instead (see `csr config path`)\n"
     )
     runner.invoke(app, ["config", "set", "threshold", "50"])
     configured = runner.invoke(app, ["reply", "free-shipping-request", "-v", "1", "--no-copy"])
     assert "满128元" in configured.stdout
-    assert "the shop policy's threshold (128) is used, not the config's (50)" in configured.stderr
+    assert "the shop profile's threshold (128) is used, not the config's (50)" in configured.stderr
 
 
 def test_empty_values_are_refused() -> None:

@@ -48,7 +48,10 @@ def test_the_defaults_are_the_numbers_in_policy_rules() -> None:
     assert shipping.ems_days == "2-5"
     [zone] = shipping.zones
     assert (zone.name, zone.regions, zone.fee) == ("江浙沪", ("江苏", "浙江", "上海"), 5)
-    assert shipping.remote_regions == {"新疆", "西藏", "青海", "内蒙古", "宁夏", "甘肃"}
+    assert shipping.remote_regions == ("新疆", "西藏", "青海", "内蒙古", "宁夏", "甘肃")
+    assert shipping.free_to_remote is False  # the handbook: remote regions top up EMS
+    assert policy.compensation.first_offer_rate == Decimal("0.5")
+    assert (policy.shop.name, policy.shop.dispatch_days, policy.holidays) == (None, 2, ())
 
 
 def test_the_default_file_says_the_remote_list_is_only_a_default() -> None:
@@ -143,7 +146,7 @@ def test_a_more_generous_shop_file_is_honoured(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("returns:\n  windw_days: 5\n", "unknown key 'returns.windw_days'; allowed here: "),
-        ("shiping: {}\n", "unknown key 'shiping'; allowed here: refund, compensation"),
+        ("shiping: {}\n", "unknown key 'shiping'; allowed here: shop, holidays, refund, compensation"),
         ("shipping:\n  zones:\n    - name: x\n      fees: 5\n", "unknown key 'shipping.zones[1].fees'"),
         ("shipping:\n  fee: -3\n", "shipping.fee must not be negative (got '-3')"),
         ("shipping:\n  fee: 1.234\n", "shipping.fee has more than two decimals"),

@@ -98,12 +98,14 @@ def test_remote_regions_go_by_ems_even_when_asked_for_the_courier() -> None:
     assert "青海" in text and "20元" in text
 
 
-def test_free_shipping_covers_remote_ems_by_default_and_not_when_the_shop_says_so() -> None:
-    assert calc("shipping", "--to", "新疆", "--amount", "120")["fee"] == "0.00"
-    write_policy(paths.personal_policy(), "shipping:\n  free_to_remote: false\n")
+def test_remote_regions_top_up_ems_by_default_and_ship_free_when_the_shop_says_so() -> None:
+    """The handbook: free shipping covers only where the courier reaches; remote goes by EMS
+    and the buyer pays the EMS fee (a free-shipping order tops up the whole EMS fee)."""
     data = calc("shipping", "--to", "新疆", "--amount", "120")
     assert (data["fee"], data["free"]) == ("20.00", False)
     assert data["reply"]["id"] == "shipping-remote-ems"
+    write_policy(paths.personal_policy(), "shipping:\n  free_to_remote: true\n")
+    assert calc("shipping", "--to", "新疆", "--amount", "120")["fee"] == "0.00"
 
 
 def test_ems_by_choice_on_a_free_order_pays_the_difference() -> None:

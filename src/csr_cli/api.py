@@ -63,15 +63,17 @@ def draft_reply(
     variant: int | None = None,
     values: Mapping[str, str] | None = None,
     policy: Policy | None = None,
+    product: str | None = None,
     remember: bool = True,
 ) -> Reply:
     """The reply to send for an entry (or its id): the given 1-based variant, else the next in
-    rotation, with placeholders filled from your config, then `values`, and the shop policy's
-    own values (threshold, EMS fee). `remember` records the rotation and the use, as the CLI
-    does. Raises `MissingValues` naming any placeholder that still has no value."""
+    rotation, with placeholders filled from your config, then `values`, then the shop
+    profile's facts (courier, fees, threshold, days, holidays) and the catalogue `product`'s
+    (a SKU). `remember` records the rotation and the use, as the CLI does. Raises
+    `MissingValues` naming any placeholder that still has no value."""
     found = get_entry(entry) if isinstance(entry, str) else entry
     return replies.draft_reply(
-        found, variant=variant, given=values, policy=policy, remember=remember
+        found, variant=variant, given=values, policy=policy, product=product, remember=remember
     )
 
 

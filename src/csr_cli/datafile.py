@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,11 +125,20 @@ def cached_json(
         if cached["stamp"] == stamp:
             return decode(cached["data"])
     value = build()
-    # A value JSON can't hold (a YAML date) just goes uncached; validation reports it.
+    # A value JSON can't hold just goes uncached; validation reports it.
     with contextlib.suppress(OSError, TypeError, ValueError):
-        payload = json.dumps({"stamp": stamp, "data": encode(value)}, ensure_ascii=False)
+        payload = json.dumps(
+            {"stamp": stamp, "data": encode(value)}, ensure_ascii=False, default=_iso_date
+        )
         atomic_write_text(cache, payload)
     return value
+
+
+def _iso_date(value: object) -> str:
+    """YAML reads 2027-02-05 as a date; the cache keeps it as that text, which readers accept."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def overlay(base: Mapping[str, Any], shop: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,11 +4,12 @@
 calculator). It owns where a placeholder's value comes from, which variant is sent, and
 recording the reply's rotation and use. Precedence, lowest first:
 
-    entry default < config < given (`--set`) < computed (a calculator's amounts)
+    entry default < config < given (`--set`) < the shop profile and product < computed
 
-and the shop policy in force decides its own placeholders (free-shipping threshold, EMS fee):
-a given value that contradicts it is refused, a config value is overruled with a note. The
-policy used is the one the caller computed with, so a draft never quotes another rule.
+The shop profile (the policy file) states the shop's facts (courier, fees, threshold, day
+counts, holidays; PROFILE_PLACEHOLDERS) and `--product SKU` a catalogue product's: a given
+value that contradicts one is refused, a config value is overruled with a note. The policy
+used is the one the caller computed with, so a draft never quotes another rule.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from csr_cli.errors import CsrError, MissingValues, NotFound, UsageError
-from csr_cli.phrasebook.placeholders import POLICY_PLACEHOLDERS, describe, fill, names_in
+from csr_cli.phrasebook.placeholders import (
+    PRODUCT_PLACEHOLDERS,
+    PROFILE_PLACEHOLDERS,
+    describe,
+    fill,
+    names_in,
+    names_in_all,
+)
 from csr_cli.phrasebook.schema import Entry
 from csr_cli.search.usage import record_use
 from csr_cli.state import load_state, update_state
@@ -124,12 +132,14 @@ def known_values(
     given: Mapping[str, str] | None = None,
     computed: Mapping[str, str] | None = None,
     policy: Policy | None = None,
+    product: str | None = None,
     config: Mapping[str, str] | None = None,
 ) -> Values:
     """Every value a variant can take without asking, in the documented precedence.
 
     `entry` None gives the values for any entry (the picker's preview); `policy` None loads
-    the policy in force only when the variant uses one of its placeholders.
+    the policy in force only when the variant quotes the profile; `product` is a catalogue SKU
+    whose facts fill the product placeholders.
     """
     given = dict(given or {})
     computed = dict(computed or {})
@@ -152,46 +162,54 @@ def known_values(
             notes.append(
                 f"note: '{entry.id}' has no placeholder {', '.join(unknown)} (it has: {has})"
             )
-    values = {**config, **given, **computed}
-    used = (
-        POLICY_PLACEHOLDERS
-        if entry is None
-        else POLICY_PLACEHOLDERS & set(names_in(entry.variants[index]))
-    )
-    decided = _policy_decides(used, policy, given, config, notes)
-    values.update(decided)
-    return Values(values, tuple(notes))
+    used = set(names_in_all(entry.variants[index : index + 1])) if entry is not None else None
+    decided = _profile_decides(used, policy, product)
+    _check_against_profile(decided, given, config, notes)
+    return Values({**config, **given, **decided, **computed}, tuple(notes))
 
 
-def _policy_decides(
-    used: frozenset[str] | set[str],
-    policy: Policy | None,
-    given: Mapping[str, str],
-    config: Mapping[str, str],
-    notes: list[str],
+def _profile_decides(
+    used: set[str] | None, policy: Policy | None, product: str | None
 ) -> dict[str, str]:
-    """The policy's values for the `used` placeholders; a given value that differs is refused."""
-    if not used:
+    """The shop profile's and the product's values for the placeholders in `used` (all when
+    None); the policy is loaded only when one is needed."""
+    owned = PROFILE_PLACEHOLDERS | PRODUCT_PLACEHOLDERS
+    wanted = owned if used is None else owned & used
+    if not wanted and product is None:
         return {}
-    from csr_cli.policy.placeholders import policy_values
+    from csr_cli.dates import today
+    from csr_cli.policy.profile import profile_values
 
     if policy is None:
         from csr_cli.policy.model import load_policy
 
         policy = load_policy()
-    decided = {key: value for key, value in policy_values(policy).items() if key in used}
+    decided = profile_values(policy, today=today())
+    if product is not None:
+        from csr_cli.policy.catalogue import find_product, product_values
+
+        decided.update(product_values(find_product(policy, product)))
+    return {key: value for key, value in decided.items() if key in wanted}
+
+
+def _check_against_profile(
+    decided: Mapping[str, str],
+    given: Mapping[str, str],
+    config: Mapping[str, str],
+    notes: list[str],
+) -> None:
+    """A given value that contradicts the profile is refused; a config value is overruled."""
     for key, value in decided.items():
         if key in given and given[key] != value:
             raise UsageError(
-                f"given {key}={given[key]} contradicts the shop policy ({value}); "
+                f"given {key}={given[key]} contradicts the shop profile ({value}); "
                 "change the policy file instead (see `csr config path`)",
                 fields=("given",),
             )
         if key in config and config[key] != value:
             notes.append(
-                f"note: the shop policy's {key} ({value}) is used, not the config's ({config[key]})"
+                f"note: the shop profile's {key} ({value}) is used, not the config's ({config[key]})"
             )
-    return decided
 
 
 def draft_reply(
@@ -201,6 +219,7 @@ def draft_reply(
     given: Mapping[str, str] | None = None,
     computed: Mapping[str, str] | None = None,
     policy: Policy | None = None,
+    product: str | None = None,
     config: Mapping[str, str] | None = None,
     ask: Ask | None = None,
     remember: bool = True,
@@ -216,7 +235,15 @@ def draft_reply(
 
         config = load_config()
     index = choose_variant(entry, variant)
-    known = known_values(entry, index, given=given, computed=computed, policy=policy, config=config)
+    known = known_values(
+        entry,
+        index,
+        given=given,
+        computed=computed,
+        policy=policy,
+        product=product,
+        config=config,
+    )
     values = dict(known.values)
     for needed in needed_values(entry, index, values):
         if ask is not None:

@@ -34,6 +34,15 @@ PolicyOpt = Annotated[
         "config dir).",
     ),
 ]
+ProductOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--product",
+        "-p",
+        metavar="SKU",
+        help="Fill the product's facts (material, sizes, care…) from the shop's catalogue.",
+    ),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -116,6 +125,7 @@ def draft(
     variant: int | None = None,
     computed: Mapping[str, str] | None = None,
     policy: Policy | None = None,
+    product: str | None = None,
 ) -> Reply:
     """The core's draft of `entry` with the `--set` values, asking on a terminal; its notes and
     any house-tone problems go to stderr."""
@@ -125,6 +135,7 @@ def draft(
         given=parse_assignments(given or []),
         computed=computed,
         policy=policy,
+        product=product,
         ask=ask_on_terminal(),
     )
     for line in reply.notes:

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._common import NoCopyOpt, PolicyOpt, SetOpt, deliver, draft, shop_policy
+from csr_cli.commands._common import (
+    NoCopyOpt,
+    PolicyOpt,
+    ProductOpt,
+    SetOpt,
+    deliver,
+    draft,
+    shop_policy,
+)
 from csr_cli.commands.reply import Role
 from csr_cli.config import parse_assignments
 from csr_cli.errors import UsageError
@@ -28,6 +36,7 @@ def pick(
     ] = None,
     role: Annotated[Role | None, typer.Option("--role", "-r", help="Only this role.")] = None,
     given: SetOpt = None,
+    product: ProductOpt = None,
     policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
 ) -> None:
@@ -42,12 +51,13 @@ def pick(
 
     policy = shop_policy(policy_file)
     # The preview shows what Enter will send: the values drafting will use, before it asks.
-    values = known_values(None, given=parse_assignments(given or []), policy=policy).values
+    given_values = parse_assignments(given or [])
+    values = known_values(None, given=given_values, policy=policy, product=product).values
     model = PickerModel(open_phrasebook(), values=values, role=role.value if role else None)
     choice = run_picker(model, query=" ".join(query or []))
     if choice is None:
         raise typer.Exit(CANCELLED_EXIT)
     entry, index = choice
     # The same path as `csr reply`: missing placeholders are asked for, one by one, here.
-    result = draft(entry, given=given, variant=index + 1, policy=policy)
+    result = draft(entry, given=given, variant=index + 1, policy=policy, product=product)
     deliver(result.text, no_copy=no_copy, render=lambda: typer.echo(result.text))

@@ -11,6 +11,7 @@ from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
     PolicyOpt,
+    ProductOpt,
     SetOpt,
     console,
     deliver,
@@ -47,13 +48,16 @@ def reply(
         int | None, typer.Option("--variant", "-v", help="Variant number (default: rotate).")
     ] = None,
     given: SetOpt = None,
+    product: ProductOpt = None,
     policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a reply and copy it to the clipboard; repeated calls rotate through its variants."""
     entry = find_entry(open_phrasebook(), entry_id)
-    result = draft(entry, given=given, variant=variant, policy=shop_policy(policy_file))
+    result = draft(
+        entry, given=given, variant=variant, policy=shop_policy(policy_file), product=product
+    )
     deliver(
         result.text,
         no_copy=no_copy,

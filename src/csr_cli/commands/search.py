@@ -10,6 +10,7 @@ from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
     PolicyOpt,
+    ProductOpt,
     SetOpt,
     console,
     deliver,
@@ -38,6 +39,7 @@ def search_command(
         bool, typer.Option("--copy", "-c", help="Copy the top result's reply, as `csr reply`.")
     ] = False,
     given: SetOpt = None,
+    product: ProductOpt = None,
     policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
@@ -55,7 +57,8 @@ def search_command(
     if not hits:
         note("no matching reply; try other words, pinyin initials, or `csr list`")
     elif copy:
-        reply = draft(hits[0].entry, given=given, policy=shop_policy(policy_file))
+        policy = shop_policy(policy_file)
+        reply = draft(hits[0].entry, given=given, policy=policy, product=product)
         note(f"{reply.id} ({reply.variant}/{reply.variants}):\n{reply.text}")
         deliver(reply.text, no_copy=no_copy, render=lambda: None)
 

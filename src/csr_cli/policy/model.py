@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.datafile import cached_json, overlay, read_yaml
+from csr_cli.dates import parse_date
 from csr_cli.errors import PolicyError, UsageError
 from csr_cli.money import parse_amount
 from csr_cli.policy.regions import find_region
@@ -73,8 +75,29 @@ class RefundPolicy:
 
 
 @dataclass(frozen=True)
+class ShopProfile:
+    """The shop's own facts that replies state; None where the profile doesn't say."""
+
+    name: str | None
+    service_hours: str | None
+    ship_by: str | None
+    dispatch_days: int
+    catalogue: Path | None
+
+
+@dataclass(frozen=True)
+class Holiday:
+    name: str
+    closed_from: date
+    closed_to: date
+    last_dispatch: date
+    resume_day: date
+
+
+@dataclass(frozen=True)
 class CompensationPolicy:
     goodwill_rate: Decimal
+    first_offer_rate: Decimal
     keep_damaged_rate: Decimal
     gift_price_below: Decimal
     gift_small: Decimal
@@ -105,13 +128,15 @@ class ShippingPolicy:
     ems_fee: Decimal
     ems_days: str
     free_threshold: Decimal | None
-    remote_regions: frozenset[str]
+    remote_regions: tuple[str, ...]  # in the file's order, as replies list them
     free_to_remote: bool
     not_served: frozenset[str]
 
 
 @dataclass(frozen=True)
 class Policy:
+    shop: ShopProfile
+    holidays: tuple[Holiday, ...]
     refund: RefundPolicy
     compensation: CompensationPolicy
     returns: ReturnPolicy
@@ -203,6 +228,8 @@ class _Reader:
 
     def build(self, files: tuple[str, ...]) -> Policy:
         return Policy(
+            shop=self._shop(),
+            holidays=self._holidays(),
             refund=self._refund(),
             compensation=self._compensation(),
             returns=self._returns(),
@@ -297,6 +324,57 @@ class _Reader:
         except UsageError as exc:
             raise self.fail(key, str(exc)) from None
 
+    def text(self, key: str, example: str, value: Any = None) -> str | None:
+        value = self.raw(key) if value is None else value
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+            raise self.fail(key, f"must be a text, e.g. {example} (or null)")
+        return str(value).strip()
+
+    def calendar_date(self, key: str, value: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value), key)
+        except UsageError as exc:
+            raise PolicyError(f"{self.source(key)}: {exc}") from None
+
+    def _shop(self) -> ShopProfile:
+        catalogue = self.text("shop.catalogue", "products.yaml")
+        path = None
+        if catalogue is not None:
+            # A relative path is read from the folder of the file that names it.
+            path = Path(self.source("shop.catalogue")).parent / Path(catalogue).expanduser()
+        return ShopProfile(
+            name=self.text("shop.name", "小美家"),
+            service_hours=self.text("shop.service_hours", '"9:00-23:00"'),
+            ship_by=self.text("shop.ship_by", '"16:00"'),
+            dispatch_days=self.day_count("shop.dispatch_days"),
+            catalogue=path,
+        )
+
+    def _holidays(self) -> tuple[Holiday, ...]:
+        key = "holidays"
+        raw = self.raw(key)
+        fields = ("name", "closed_from", "closed_to", "last_dispatch", "resume_day")
+        if not isinstance(raw, list):
+            raise self.fail(key, f"must be a list of {{{', '.join(fields)}}}")
+        holidays = []
+        for number, item in enumerate(raw, start=1):
+            where = f"{key}[{number}]"
+            if not isinstance(item, dict) or set(item) != set(fields):
+                raise self.fail(where, f"each holiday needs exactly {', '.join(fields)}")
+            name = self.text(where, "春节", item["name"]) or ""
+            dates = [self.calendar_date(f"{where}.{field}", item[field]) for field in fields[1:]]
+            closed_from, closed_to, last_dispatch, resume_day = dates
+            if not last_dispatch <= closed_from <= closed_to < resume_day:
+                raise self.fail(
+                    where, "dates must run last_dispatch ≤ closed_from ≤ closed_to < resume_day"
+                )
+            holidays.append(Holiday(name, closed_from, closed_to, last_dispatch, resume_day))
+        return tuple(sorted(holidays, key=lambda holiday: holiday.closed_from))
+
     def _refund(self) -> RefundPolicy:
         due = self.day_count("refund.due_within_days", 1)
         if due > LEGAL_REFUND_DAYS:
@@ -312,6 +390,7 @@ class _Reader:
     def _compensation(self) -> CompensationPolicy:
         return CompensationPolicy(
             goodwill_rate=self.rate("compensation.goodwill_rate"),
+            first_offer_rate=self.rate("compensation.first_offer_rate"),
             keep_damaged_rate=self.rate("compensation.keep_damaged_rate"),
             gift_price_below=self.amount("compensation.missing_gift.price_below"),
             gift_small=self.amount("compensation.missing_gift.small"),
@@ -361,7 +440,7 @@ class _Reader:
             ems_fee=self.amount("shipping.ems.fee"),
             ems_days=self.days("shipping.ems.days"),
             free_threshold=None if threshold is None else self.amount("shipping.free_threshold"),
-            remote_regions=frozenset(self.regions("shipping.remote_regions")),
+            remote_regions=self.regions("shipping.remote_regions"),
             free_to_remote=self.boolean("shipping.free_to_remote"),
             not_served=frozenset(self.regions("shipping.not_served")),
         )
