@@ -80,7 +80,9 @@ def test_the_policy_decides_its_placeholders(shop_policy: Path) -> None:
     free = entry("free-shipping-request")
     policy = load_policy(shop_policy)
     assert "128" in draft_reply(free, variant=1, policy=policy, remember=False).text
-    with pytest.raises(UsageError, match=r"given threshold=99 contradicts the shop profile \(128\)"):
+    with pytest.raises(
+        UsageError, match=r"given threshold=99 contradicts the shop profile \(128\)"
+    ):
         draft_reply(free, variant=1, policy=policy, given={"threshold": "99"})
     set_value("threshold", "50")
     reply = draft_reply(free, variant=1, policy=policy, remember=False)
