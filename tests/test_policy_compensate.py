@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from policy_helpers import calc, default_policy, fails, run
+from policy_helpers import calc, default_policy, fails, run, write_policy
 
 from csr_cli.config import set_value
 from csr_cli.phrasebook.schema import layer_files, load_all
@@ -36,7 +37,41 @@ def test_caps(args: list[str], cap: str) -> None:
 
 def test_rounding_down_is_shown_in_the_working() -> None:
     data = calc("compensate", "99.99")
-    assert data["steps"] == ["99.99 × 10% = 9.999 → 9.99 (caps round down to the fen)"]
+    assert data["steps"] == [
+        "99.99 × 10% = 9.999 → 9.99 (caps round down to the fen)",
+        "first offer: 9.99 × 50% → 4.00 (the cap 9.99 is the most; start below it)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "cap", "first"),
+    [
+        (["250"], "25.00", "12.00"),
+        (["88", "--reason", "minor-defect", "--shipping", "8"], "8.00", "4.00"),
+        (["99.99", "--reason", "keep-damaged"], "49.99", "24.00"),
+        (["15"], "1.50", "0.75"),
+        (["99.99", "--reason", "missing-gift"], "5.00", "5.00"),  # a set amount, not a cap
+    ],
+)
+def test_the_draft_offers_part_of_the_cap_first(args: list[str], cap: str, first: str) -> None:
+    data = calc("compensate", *args)
+    assert (data["cap"], data["first_offer"]) == (cap, first)
+    amount = first.removesuffix(".00")
+    assert f"{amount}元" in data["reply"]["text"]
+    if first != cap:
+        assert f"{cap.removesuffix('.00')}元" not in data["reply"]["text"]
+
+
+def test_the_shops_first_offer_rate(tmp_path: Path) -> None:
+    shop = write_policy(tmp_path / "shop.yaml", "compensation:\n  first_offer_rate: 0.8\n")
+    data = calc("compensate", "250", "--policy", str(shop))
+    assert (data["cap"], data["first_offer"]) == ("25.00", "20.00")
+
+
+def test_an_explicit_offer_is_drafted_as_given() -> None:
+    data = calc("compensate", "250", "--offer", "18")
+    assert (data["offer"], data["within_cap"]) == ("18.00", True)
+    assert "18元" in data["reply"]["text"]
     assert data["reason"] == "goodwill"
     assert data["source"] == "shop rule"
 

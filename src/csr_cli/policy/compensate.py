@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import Enum
 
 from csr_cli.errors import UsageError
@@ -37,6 +37,7 @@ class CompensationResult(Calculation):
     price: Decimal
     reason: CompensationReason
     offer: Decimal | None
+    first_offer: Decimal  # what the drafted reply offers when no offer is given
     within_cap: bool | None  # None: no offer to judge
     unconditional: bool
 
@@ -54,6 +55,7 @@ class CompensationResult(Calculation):
             "price": fmt(self.price),
             "reason": self.reason.value,
             "offer": None if self.offer is None else fmt(self.offer),
+            "first_offer": fmt(self.first_offer),
             "within_cap": self.within_cap,
             "unconditional": self.unconditional,
         }
@@ -78,7 +80,13 @@ def compensation_cap(
             if within
             else f"offer {fmt(offer)} > cap {fmt(cap)}: needs a supervisor's approval"
         )
-    amount = cap if offer is None else offer
+    first = first_offer(cap, reason=reason, policy=policy)
+    if offer is None and first != cap:
+        steps.append(
+            f"first offer: {fmt(cap)} × {percent(policy.first_offer_rate)} → {fmt(first)} "
+            f"(the cap {fmt(cap)} is the most; start below it)"
+        )
+    amount = first if offer is None else offer
     if within is False:
         warnings.append(
             f"{fmt(amount)} is above the {fmt(cap)} cap: ask a supervisor before offering it"
@@ -96,6 +104,7 @@ def compensation_cap(
         price=price,
         reason=reason,
         offer=offer,
+        first_offer=first,
         within_cap=within,
         unconditional=unconditional,
         rule=Rule(text, SHOP_RULE),
@@ -133,6 +142,16 @@ def _check_inputs(
             f"offer {fmt(offer)} pays nothing; leave it out to see the cap",
             fields=("offer",),
         )
+
+
+def first_offer(cap: Decimal, *, reason: CompensationReason, policy: CompensationPolicy) -> Decimal:
+    """The amount a drafted reply offers: the policy's share of the cap ("适当的给部分补偿"),
+    in whole yuan when that is at least one yuan. A missing gift's amount is set, not a cap."""
+    if reason is CompensationReason.missing_gift:
+        return cap
+    share = round_down(cap * policy.first_offer_rate)
+    whole = share.quantize(Decimal(1), rounding=ROUND_DOWN)
+    return whole if whole >= 1 else share
 
 
 def _reply_id(*, reason: CompensationReason, within: bool | None, cap: Decimal) -> str:
