@@ -257,3 +257,25 @@ def test_a_city_follows_the_shops_own_remote_regions() -> None:
     data = calc("shipping", "--to", "成都")
     assert (data["courier"], data["remote"]) == ("EMS", True)
     assert calc("shipping", "--to", "喀什")["courier"] == "快递"
+
+
+def test_several_orders_to_one_address_ship_once_and_reach_the_threshold_together() -> None:
+    data = calc("shipping", "--to", "浙江", "--amount", "40", "--amount", "70")
+    assert (data["fee"], data["free"]) == ("0.00", True)
+    assert data["steps"][0] == "2 orders to one address ship once: 40.00 + 70.00 = 110.00"
+    assert data["reply"]["id"] == "shipping-combined-free"
+    assert "110元" in data["reply"]["text"] and "98元" in data["reply"]["text"]
+
+
+def test_combined_orders_below_the_threshold_pay_one_fee() -> None:
+    data = calc("shipping", "--to", "广东", "--amount", "40", "--amount", "30")
+    assert (data["fee"], data["free"], data["short_of_free"]) == ("10.00", False, "28.00")
+    assert data["reply"]["id"] == "shipping-combined"
+    text = data["reply"]["text"]
+    assert "10元" in text and "70元" in text and "28元" in text
+
+
+def test_combined_orders_without_free_shipping_quote_the_fee() -> None:
+    write_policy(paths.personal_policy(), "shipping:\n  free_threshold: null\n")
+    data = calc("shipping", "--to", "广东", "--amount", "40", "--amount", "30")
+    assert (data["fee"], data["reply"]["id"]) == ("10.00", "shipping-quote")

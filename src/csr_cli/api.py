@@ -8,7 +8,7 @@ whose message says what is wrong and how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -145,14 +145,17 @@ def check_return(
 def shipping_quote(
     to: str,
     *,
-    amount: Amount | None = None,
+    amount: Amount | Sequence[Amount] | None = None,
     courier: Courier | str | None = None,
     policy: Policy | None = None,
 ) -> ShippingResult:
-    """Fee, free or not, courier and days to a province, city or zone (浙江, 杭州, 江浙沪)."""
+    """Fee, free or not, courier and days to a province, city or zone (浙江, 杭州, 江浙沪).
+    Several amounts are orders paid together to one address: they ship once, and the
+    free-shipping threshold applies to their sum."""
+    several = amount if isinstance(amount, (list, tuple)) else () if amount is None else (amount,)
     return shipping.shipping_quote(
         to=to,
-        amount=_optional_money(amount, "amount"),
+        amounts=tuple(_money(each, "amount") for each in several),
         courier=None if courier is None else _choice(Courier, courier, "courier"),
         policy=(policy or load_policy()).shipping,
     )

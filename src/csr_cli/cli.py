@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "compensate": "csr_cli.commands.compensate:compensate",
     "return-check": "csr_cli.commands.return_check:return_check",
     "shipping": "csr_cli.commands.shipping:shipping",
+    "exchange": "csr_cli.commands.exchange:exchange",
     "lint": "csr_cli.commands.lint:lint",
     "add": "csr_cli.commands.edit:add",
     "edit": "csr_cli.commands.edit:edit",

@@ -23,8 +23,13 @@ def shipping(
         ),
     ],
     amount: Annotated[
-        str | None,
-        typer.Option("--amount", metavar="A", help="The order amount (decides free shipping)."),
+        list[str] | None,
+        typer.Option(
+            "--amount",
+            metavar="A",
+            help="The order amount (decides free shipping); repeat it for several orders paid "
+            "together to one address, which ship once.",
+        ),
     ] = None,
     courier: Annotated[
         Courier | None,
@@ -36,7 +41,7 @@ def shipping(
     """Quote shipping to a region or city: fee, whether free, courier and days."""
     return shipping_quote(
         to=to,
-        amount=None if amount is None else parse_amount(amount, "--amount"),
+        amounts=tuple(parse_amount(each, "--amount") for each in amount or ()),
         courier=courier,
         policy=policy.shipping,
     )

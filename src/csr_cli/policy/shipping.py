@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -63,8 +64,16 @@ class _Leg:
 
 
 def shipping_quote(
-    *, to: str, amount: Decimal | None, courier: Courier | None, policy: ShippingPolicy
+    *,
+    to: str,
+    amounts: Sequence[Decimal] = (),
+    courier: Courier | None,
+    policy: ShippingPolicy,
 ) -> ShippingResult:
+    """The shipping of an order (or of several orders paid together to one address, which ship
+    once: one fee, and the free-shipping threshold applies to their sum) to `to`."""
+    amount = sum(amounts, ZERO) if amounts else None
+    combined = len(amounts) > 1
     place = find_place(to, groups={zone.name: zone.regions for zone in policy.zones})
     region, city = place.region, place.city
     if region in policy.not_served:
@@ -75,6 +84,13 @@ def shipping_quote(
         )
     zone = _zone(region, policy)
     remote = region in policy.remote_regions
+    steps_before = (
+        [
+            f"{len(amounts)} orders to one address ship once: {' + '.join(map(fmt, amounts))} = {fmt(amount or ZERO)}"
+        ]
+        if combined
+        else []
+    )
     standard_fee = zone.fee if zone else policy.fee
     leg, steps, warnings = _leg(
         place=place, zone=zone, remote=remote, courier=courier, policy=policy
@@ -106,9 +122,9 @@ def shipping_quote(
         remote=remote,
         short_of_free=short,
         rule=_rule(policy),
-        steps=tuple(steps),
+        steps=(*steps_before, *steps),
         warnings=tuple(warnings),
-        reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short),
+        reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short, combined=combined),
         reply_values={
             "region": city or region,  # the buyer named the city: 发往喀什
             "courier": leg.courier,
@@ -116,6 +132,7 @@ def shipping_quote(
             "days": leg.days,
             "threshold": fmt_chat(policy.free_threshold or ZERO),
             "amount": fmt_chat(short or ZERO),
+            "total": fmt_chat(amount or ZERO),
         },
     )
 
@@ -194,7 +211,13 @@ def _rule(policy: ShippingPolicy) -> Rule:
     )
 
 
-def _reply_id(*, free: bool | None, leg: _Leg, remote: bool, short: Decimal | None) -> str:
+def _reply_id(
+    *, free: bool | None, leg: _Leg, remote: bool, short: Decimal | None, combined: bool
+) -> str:
+    if combined and free and not leg.chosen_ems:
+        return "shipping-combined-free"
+    if combined and short is not None:
+        return "shipping-combined"
     if free:
         return "shipping-ems-difference" if leg.chosen_ems else "shipping-free"
     if short is not None:
