@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import UsageError
-from csr_cli.interchange import escape_cell
+from csr_cli.fileio import escape_cell
 from csr_cli.kpi import REQUIRED, KpiPolicy, KpiResult, compute, parse_input
 
 # Header (as written, lower-cased, spaces and hyphens as _) -> field. Keep in step with --help.
