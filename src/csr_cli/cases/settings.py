@@ -68,7 +68,7 @@ def database_url(url: str | None = None) -> str:
 
 def describe_database(url: str | None = None) -> str:
     """Where the case log lives, for `csr config path` and `csr doctor`, password masked."""
-    return mask_url(database_url(url))
+    return mask_url(url or configured_url() or database_url())
 
 
 def shop_timezone() -> ZoneInfo:

@@ -441,7 +441,7 @@ def open_case_log(url: str | None = None) -> CaseLog:
     config's database_url, else the SQLite file in the data dir (`csr config path`)."""
     resolved = database_url(url)
     try:
-        engine = _engine(resolved)
+        engine = engine_for(resolved)
     except Exception as exc:  # a malformed URL or an unknown driver, from SQLAlchemy
         raise CaseLogError(
             f"database_url is not usable ({mask_url(resolved)}): {scrub(str(exc), resolved)}"
@@ -454,15 +454,16 @@ def open_case_log(url: str | None = None) -> CaseLog:
     return CaseLog(engine, resolved)
 
 
-def _engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
+    """An engine with csr's settings for the backend (SQLite: WAL, busy timeout, IMMEDIATE)."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_engine(
+        return _sqliteengine_for(url)
+    return createengine_for(
         url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}, pool_pre_ping=True
     )
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqliteengine_for(url: str) -> Engine:
     database = url.partition(":///")[2]
     if database and database != ":memory:":
         try:
@@ -472,7 +473,7 @@ def _sqlite_engine(url: str) -> Engine:
                 f"cannot create the folder for the case log {database}: {exc.strerror}; "
                 "nothing was recorded. Set CSR_DATA_DIR to a writable folder"
             ) from None
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = createengine_for(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
