@@ -72,8 +72,24 @@ def _psql(server: Server, sql: str) -> None:
     psql = _bin_dir() / "psql"
     if not psql.exists():
         psql = Path(shutil.which("psql") or "psql")
-    _run([str(psql), "-h", str(server.admin_socket_dir), "-p", str(server.port), "-U", "postgres",
-          "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+    _run(
+        [
+            str(psql),
+            "-h",
+            str(server.admin_socket_dir),
+            "-p",
+            str(server.port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            sql,
+        ]
+    )
 
 
 @contextlib.contextmanager
@@ -88,11 +104,36 @@ def running_server() -> Iterator[Server]:
         shutil.chown(sockets, "postgres")
     port = _free_port()
     try:
-        _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
-              "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+        _run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=100"
-        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "60",
-              "-l", str(root / "server.log"), "start"])
+        _run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(root / "server.log"),
+                "start",
+            ]
+        )
         server = Server("127.0.0.1", port, sockets)
         try:
             _psql(server, f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")

@@ -29,7 +29,13 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 
 from csr_cli.cases import model, schema
 from csr_cli.cases.model import (
@@ -442,7 +448,7 @@ def open_case_log(url: str | None = None) -> CaseLog:
     resolved = database_url(url)
     try:
         engine = engine_for(resolved)
-    except Exception as exc:  # a malformed URL or an unknown driver, from SQLAlchemy
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:  # a malformed URL, no driver
         raise CaseLogError(
             f"database_url is not usable ({mask_url(resolved)}): {scrub(str(exc), resolved)}"
         ) from None
@@ -458,7 +464,7 @@ def engine_for(url: str) -> Engine:
     """An engine with csr's settings for the backend (SQLite: WAL, busy timeout, IMMEDIATE)."""
     if url.startswith("sqlite"):
         return _sqliteengine_for(url)
-    return createengine_for(
+    return create_engine(
         url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}, pool_pre_ping=True
     )
 
@@ -473,7 +479,7 @@ def _sqliteengine_for(url: str) -> Engine:
                 f"cannot create the folder for the case log {database}: {exc.strerror}; "
                 "nothing was recorded. Set CSR_DATA_DIR to a writable folder"
             ) from None
-    engine = createengine_for(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
