@@ -104,7 +104,11 @@ class FinanceExport:
 
 def build_export(cases: Iterable[Case], tz: Any) -> FinanceExport:
     """The sheets for `cases` (already filtered by date and shop), times in the shop's zone."""
-    chosen = [case for case in cases if case.state is not CaseState.cancelled]
+    # In time order, as finance reads a ledger (ids follow recording, not the event's time).
+    chosen = sorted(
+        (case for case in cases if case.state is not CaseState.cancelled),
+        key=lambda case: (case.created_at, case.id),
+    )
     payouts = [c for c in chosen if c.kind.is_payout and c.state not in NOT_PAYABLE]
     returns = [c for c in chosen if not c.kind.is_payout]
     pending = sum(1 for c in chosen if c.kind.is_payout and c.state is CaseState.pending_approval)
