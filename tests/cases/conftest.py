@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pgserver import Server, running_server
 
+from cases.pgserver import Server, running_server
 from csr_cli.config import set_value
 
 AGENT = "小美"

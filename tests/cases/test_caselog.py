@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from conftest import AGENT, SHOP, Backend
 
+from cases.conftest import AGENT, SHOP, Backend
 from csr_cli.cases import CaseFilter, CaseKind, CaseLog, CaseState, NewCase, open_case_log
 from csr_cli.errors import CaseLogError
 
@@ -135,7 +135,7 @@ def test_an_explicit_idempotency_key_never_records_twice(log: CaseLog) -> None:
     assert first.created and not again.created
     assert again.case.id == first.case.id
     assert len(log.find()) == 1
-    with pytest.raises(CaseLogError, match="NOT recorded.*calc-42 already names case"):
+    with pytest.raises(CaseLogError, match=r"NOT recorded.*calc-42 already names case"):
         log.record(compensation("6.00", idempotency_key="calc-42"))
 
 
@@ -203,7 +203,7 @@ def test_handover_and_due(log: CaseLog) -> None:
         buyer="tb_next", note="问尺码", actor=AGENT, shop=SHOP, due_at=now + timedelta(minutes=1)
     )
     items = log.due(now, tz)
-    assert [(i.source, i.buyer, i.overdue) for i in items][0] == ("case", "late", True)
+    assert (items[0].source, items[0].buyer, items[0].overdue) == ("case", "late", True)
     assert ("handover", handed.id) in [(i.source, i.id) for i in items]
     assert "next-week" not in [i.buyer for i in items]
     done = log.handover_done(handed.id, actor="小李")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AGENT, Backend
 from typer.testing import CliRunner
 
+from cases.conftest import AGENT, Backend
 from csr_cli.cli import app
 from csr_cli.config import set_value
 
@@ -149,7 +149,7 @@ def test_retries_through_the_cli_do_not_duplicate(backend: Backend) -> None:
     assert second["id"] == first["id"] and second["created"] is False
     assert keyed[0]["id"] == keyed[1]["id"] and [k["created"] for k in keyed] == [True, False]
     code, out, _ = csr("cases", "list", "--json")
-    assert len(json.loads(out)) == 2
+    assert code == 0 and len(json.loads(out)) == 2
 
 
 def test_due_and_handover(backend: Backend) -> None:

@@ -51,5 +51,5 @@ def test_tomorrow_is_the_shops_tomorrow_not_the_servers() -> None:
 
 @pytest.mark.parametrize("text", ["", "soon", "明天", "明天25点", "+", "+2x", "2026-13-01T10:00"])
 def test_bad_due_times_name_the_option(text: str) -> None:
-    with pytest.raises(UsageError, match="^--due"):
+    with pytest.raises(UsageError, match=r"^--due"):
         parse_due(text, now=NOW, tz=SHANGHAI)

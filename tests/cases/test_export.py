@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import Backend
 from typer.testing import CliRunner
 
+from cases.conftest import Backend
 from csr_cli.cases import CaseKind, CaseState, NewCase, open_case_log
 from csr_cli.cli import app
 
@@ -127,6 +127,7 @@ def test_totals_per_shop_and_agent(december: Backend) -> None:
 
 def test_returns_sheet_has_the_handbooks_fields(december: Backend) -> None:
     code, out, _ = export("--sheet", "returns")
+    assert code == 0
     lines = out.decode("utf-8-sig").splitlines()
     assert lines == [
         "类型,店铺,帐号,订单,款式,需要换的款式,原因,退给客户的金额,邮费金额,是否需要补邮费,是否充值,是否录入,状态,处理人,处理时间",
@@ -137,6 +138,7 @@ def test_returns_sheet_has_the_handbooks_fields(december: Backend) -> None:
 
 def test_shop_filter_and_json(december: Backend) -> None:
     code, out, _ = export("--shop", "二店", "--json")
+    assert code == 0
     data = json.loads(out)
     assert (data["from"], data["to"], data["shop"]) == ("2026-12-01", "2026-12-02", "二店")
     assert data["payouts"] == [
