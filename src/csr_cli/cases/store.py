@@ -24,6 +24,7 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     or_,
     select,
     text,
@@ -58,6 +59,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 5
 _MIGRATION_LOCK = 0x637372  # "csr": the advisory lock id that serialises migrations on PostgreSQL
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration in MIGRATIONS; a test checks it against Alembic's own idea of the head.
+HEAD_REVISION = "0002"
 
 # Tests replace this to stop a writer between inserting the case and its history (kill -9).
 after_case_insert: Callable[[int], None] | None = None
@@ -503,17 +506,18 @@ def _sqliteengine_for(url: str) -> Engine:
 
 def _migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision, once, however many agents open it at once."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+    if current_revision(engine) != HEAD_REVISION:
+        upgrade(engine, "head")
 
-    config = _alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema's Alembic revision, read without importing Alembic (~100 ms per run)."""
     with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            conn.rollback()
-            return
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         conn.rollback()
-    upgrade(engine, "head")
+        return None if revision is None else str(revision)
 
 
 def upgrade(engine: Engine, revision: str) -> None:
