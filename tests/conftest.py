@@ -49,7 +49,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_cache: Pat
     for name in ("config", "state", "cache", "data"):
         monkeypatch.setenv(f"CSR_{name.upper()}_DIR", str(tmp_path / name))
     # A developer's team database must never receive test cases; tests that want one set it.
-    for name in ("CSR_PHRASEBOOK_PATH", "CSR_NO_COPY", "CSR_POLICY", "NO_COLOR", "TMUX", "CSR_DATABASE_URL"):
+    for name in (
+        "CSR_PHRASEBOOK_PATH",
+        "CSR_NO_COPY",
+        "CSR_POLICY",
+        "NO_COLOR",
+        "TMUX",
+        "CSR_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     shutil.copytree(bundled_cache, tmp_path / "cache")
