@@ -221,3 +221,15 @@ def test_reading_from_an_unreachable_database_exits_2(command: list[str]) -> Non
     done = run_csr(*command, env={"CSR_DATABASE_URL": url})
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
     assert PASSWORD not in done.stderr and "nothing was recorded or changed" in done.stderr
+
+
+def test_an_unusable_sqlite_folder_is_one_line_not_recorded(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    run_csr("config", "set", "agent", "小美")
+    run_csr("config", "set", "shop", "小美家")
+    env = {"CSR_DATA_DIR": str(blocker / "data")}
+    done = run_csr("cases", "record", "refund", "--buyer", "b", "--reason", "r", env=env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "the case was NOT recorded" in done.stderr and "CSR_DATA_DIR" in done.stderr

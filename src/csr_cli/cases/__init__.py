@@ -72,14 +72,10 @@ def record_case(new: NewCase, *, url: str | None = None) -> Recorded:
     Raises CaseLogError (exit 2) saying the case was NOT recorded when the database cannot be
     reached or the case is incomplete; `Recorded.created` is False for a retry of a stored case.
     """
-    from csr_cli.errors import CaseLogUnavailable
+    from csr_cli.cases.store import NOT_RECORDED
+    from csr_cli.cases.store import open_case_log as open_store
 
-    try:
-        log = open_case_log(url)
-    except CaseLogUnavailable as exc:
-        raise CaseLogUnavailable(
-            str(exc).replace("nothing was recorded or changed", "the case was NOT recorded")
-        ) from None
+    log = open_store(url, failing_means=NOT_RECORDED)
     try:
         return log.record(new)
     finally:

@@ -445,43 +445,49 @@ def unavailable(url: str, exc: BaseException, consequence: str) -> CaseLogUnavai
     )
 
 
-def open_case_log(url: str | None = None) -> CaseLog:
+NOTHING_DONE = "nothing was recorded or changed"
+NOT_RECORDED = "the case was NOT recorded"
+
+
+def open_case_log(url: str | None = None, *, failing_means: str = NOTHING_DONE) -> CaseLog:
     """Open (and create or migrate) the case log at `url`, else CSR_DATABASE_URL, else the
-    config's database_url, else the SQLite file in the data dir (`csr config path`)."""
+    config's database_url, else the SQLite file in the data dir (`csr config path`).
+
+    `failing_means` is what an error says was the consequence, e.g. NOT_RECORDED."""
     resolved = database_url(url)
     try:
         engine = engine_for(resolved)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:  # a malformed URL, no driver
         raise CaseLogError(
-            f"database_url is not usable ({mask_url(resolved)}): {scrub(str(exc), resolved)}"
+            f"database_url is not usable ({mask_url(resolved)}): {scrub(str(exc), resolved)}; "
+            f"{failing_means}"
+        ) from None
+    except OSError as exc:
+        raise CaseLogUnavailable(
+            f"cannot create the folder for the case log ({exc.strerror}: {exc.filename}); "
+            f"{failing_means}. Set CSR_DATA_DIR to a writable folder"
         ) from None
     try:
         _migrate(engine)
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
-        raise unavailable(resolved, exc, "nothing was recorded or changed") from None
+        raise unavailable(resolved, exc, failing_means) from None
     return CaseLog(engine, resolved)
 
 
 def engine_for(url: str) -> Engine:
     """An engine with csr's settings for the backend (SQLite: WAL, busy timeout, IMMEDIATE)."""
     if url.startswith("sqlite"):
-        return _sqliteengine_for(url)
+        return _sqlite_engine(url)
     return create_engine(
         url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}, pool_pre_ping=True
     )
 
 
-def _sqliteengine_for(url: str) -> Engine:
+def _sqlite_engine(url: str) -> Engine:
     database = url.partition(":///")[2]
     if database and database != ":memory:":
-        try:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CaseLogUnavailable(
-                f"cannot create the folder for the case log {database}: {exc.strerror}; "
-                "nothing was recorded. Set CSR_DATA_DIR to a writable folder"
-            ) from None
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
