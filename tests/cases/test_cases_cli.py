@@ -188,8 +188,24 @@ def test_due_and_handover(backend: Backend) -> None:
             "--amount must not be negative",
         ),
         (
-            ["cases", "record", "refund", "--buyer", "a", "--reason", "r", "--due", "soon"],
+            [
+                "cases",
+                "record",
+                "refund",
+                "--buyer",
+                "a",
+                "--reason",
+                "r",
+                "--amount",
+                "1",
+                "--due",
+                "soon",
+            ],
             "--due is not a time",
+        ),
+        (
+            ["cases", "record", "refund", "--buyer", "a", "--reason", "r"],
+            "a refund case needs --amount",
         ),
         (
             ["cases", "list", "--from", "2026-12-05", "--to", "2026-12-01"],
@@ -210,7 +226,9 @@ def test_recording_needs_the_agent_and_shop(backend: Backend) -> None:
     from csr_cli.config import unset_value
 
     unset_value("agent")
-    code, _, err = csr("cases", "record", "refund", "--buyer", "a", "--reason", "r")
+    code, _, err = csr(
+        "cases", "record", "refund", "--buyer", "a", "--reason", "r", "--amount", "1"
+    )
     assert code == 2
     assert (
         err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -229,7 +230,49 @@ def test_an_unusable_sqlite_folder_is_one_line_not_recorded(tmp_path: Path) -> N
     run_csr("config", "set", "agent", "小美")
     run_csr("config", "set", "shop", "小美家")
     env = {"CSR_DATA_DIR": str(blocker / "data")}
-    done = run_csr("cases", "record", "refund", "--buyer", "b", "--reason", "r", env=env)
+    done = run_csr(
+        "cases", "record", "refund", "--buyer", "b", "--reason", "r", "--amount", "1", env=env
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert "the case was NOT recorded" in done.stderr and "CSR_DATA_DIR" in done.stderr
+
+
+def test_the_same_case_recorded_by_racing_retries_is_stored_once(backend: Backend) -> None:
+    """A double-clicked --record: several processes store the same case at the same moment."""
+    open_case_log(backend.url).close()
+    args = [
+        "cases",
+        "record",
+        "compensation",
+        "--buyer",
+        "tb_race",
+        "--order",
+        "9",
+        "--reason",
+        "goodwill",
+        "--amount",
+        "5",
+        "--cap",
+        "9.99",
+        "--json",
+    ]
+    processes = [
+        subprocess.Popen(
+            [*csr_executable(), *args],
+            env=_env(backend),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0] * 8, [err for _, err in outputs]
+    stored = [json.loads(out) for out, _ in outputs]
+    assert len({case["id"] for case in stored}) == 1
+    assert sorted(case["created"] for case in stored) == [False] * 7 + [True]
+    log = open_case_log(backend.url)
+    assert len(log.find()) == 1
+    log.close()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from csr_cli.cases import CaseKind, CaseState, NewCase, Recorded, shop_timezone
 from csr_cli.commands._caselog import DueOpt, JsonOpt, due_time, note, print_json
-from csr_cli.money import fmt, parse_amount
+from csr_cli.errors import UsageError
+from csr_cli.money import ZERO, fmt, parse_amount
 
 
 def record(
@@ -21,12 +23,13 @@ def record(
     buyer: Annotated[str, typer.Option("--buyer", help="The buyer's account (帐号).")],
     reason: Annotated[str, typer.Option("--reason", help="What the problem is (原因 / 破损).")],
     amount: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--amount",
-            help="Paid or refunded to the buyer, e.g. 15 or 9.99 (差价 for an exchange).",
+            help="Paid or refunded to the buyer, e.g. 15 or 9.99; for an exchange the price "
+            "difference the shop pays back (default 0).",
         ),
-    ] = "0",
+    ] = None,
     order: Annotated[str | None, typer.Option("--order", help="The order number.")] = None,
     item: Annotated[str | None, typer.Option("--item", help="The item (款式).")] = None,
     wanted: Annotated[
@@ -71,7 +74,7 @@ def record(
         kind=kind,
         buyer=buyer,
         reason=reason,
-        amount=parse_amount(amount, "--amount"),
+        amount=_amount(kind, amount),
         order=order,
         item=item,
         wanted_item=wanted,
@@ -88,6 +91,14 @@ def record(
         print_json({**recorded.case.to_json(tz), "created": recorded.created})
     else:
         typer.echo(_recorded_line(recorded))
+
+
+def _amount(kind: CaseKind, text: str | None) -> Decimal:
+    if text is not None:
+        return parse_amount(text, "--amount")
+    if kind in (CaseKind.exchange_quality, CaseKind.exchange_other):
+        return ZERO  # an exchange often moves no money
+    raise UsageError(f"a {kind.value} case needs --amount, e.g. --amount 15 or --amount 9.99")
 
 
 def _recorded_line(recorded: Recorded) -> str:
