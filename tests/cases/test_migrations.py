@@ -12,22 +12,23 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from cases.conftest import AGENT, Backend
-from csr_cli.cases import CaseState, open_case_log, store
+from csr_cli.cases import CaseState, database, open_case_log
 from csr_cli.cases.schema import metadata
+from csr_cli.cases.settings import database_url
 
 CREATED = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
 
 
 def test_head_revision_constant_matches_the_migrations() -> None:
-    head = ScriptDirectory.from_config(store._alembic_config()).get_current_head()
-    assert head == store.HEAD_REVISION
+    head = ScriptDirectory.from_config(database.alembic_config()).get_current_head()
+    assert head == database.HEAD_REVISION
 
 
 def _old_database(backend: Backend) -> None:
     """A log as revision 0001 left it: no due times, no handover list; one case in it."""
-    engine = store.engine_for(store.database_url(backend.url))
-    store.upgrade(engine, "0001")
-    assert store.current_revision(engine) == "0001"
+    engine = database.engine_for(database_url(backend.url))
+    database.upgrade(engine, "0001")
+    assert database.current_revision(engine) == "0001"
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -68,7 +69,7 @@ def test_an_older_schema_is_upgraded_with_its_data_intact(backend: Backend) -> N
     assert case.created_at == CREATED and case.due_at is None
     assert [e.action for e in case.history] == ["created"]
     assert log.add_handover(buyer="tb_old", note="跟进", actor=AGENT, shop="小美家").id == 1
-    assert store.current_revision(log.engine) == store.HEAD_REVISION
+    assert database.current_revision(log.engine) == database.HEAD_REVISION
     log.close()
 
 

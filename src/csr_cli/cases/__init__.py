@@ -72,7 +72,7 @@ def record_case(new: NewCase, *, url: str | None = None) -> Recorded:
     Raises CaseLogError (exit 2) saying the case was NOT recorded when the database cannot be
     reached or the case is incomplete; `Recorded.created` is False for a retry of a stored case.
     """
-    from csr_cli.cases.store import NOT_RECORDED
+    from csr_cli.cases.database import NOT_RECORDED
     from csr_cli.cases.store import open_case_log as open_store
 
     log = open_store(url, failing_means=NOT_RECORDED)

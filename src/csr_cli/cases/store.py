@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -20,14 +19,10 @@ from sqlalchemy import (
     Engine,
     Row,
     and_,
-    create_engine,
     delete,
-    event,
     insert,
-    inspect,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import (
@@ -39,6 +34,13 @@ from sqlalchemy.exc import (
 )
 
 from csr_cli.cases import model, schema
+from csr_cli.cases.database import (
+    NOT_RECORDED,
+    NOTHING_DONE,
+    engine_for,
+    migrate,
+    unavailable,
+)
 from csr_cli.cases.model import (
     Case,
     CaseFilter,
@@ -55,13 +57,6 @@ from csr_cli.errors import CaseLogError, CaseLogUnavailable
 from csr_cli.money import FEN, fmt
 
 DEDUP_WINDOW = timedelta(minutes=10)
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-PG_CONNECT_TIMEOUT_S = 5
-_MIGRATION_LOCK = 0x637372  # "csr": the advisory lock id that serialises migrations on PostgreSQL
-MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest migration in MIGRATIONS; a test checks it against Alembic's own idea of the head.
-HEAD_REVISION = "0002"
-
 # Tests replace this to stop a writer between inserting the case and its history (kill -9).
 after_case_insert: Callable[[int], None] | None = None
 
@@ -102,7 +97,7 @@ class CaseLog:
         shop = required_setting("shop", new.shop, "小美家")
         _check_new(new)
         fingerprint = _fingerprint(new, shop)
-        with self._unreachable_means("the case was NOT recorded"):
+        with self._unreachable_means(NOT_RECORDED):
             for _ in range(3):
                 try:
                     return Recorded(self._insert(new, now, handler, shop, fingerprint), True)
@@ -436,19 +431,6 @@ class CaseLog:
             raise unavailable(self.url, exc, consequence) from None
 
 
-def unavailable(url: str, exc: BaseException, consequence: str) -> CaseLogUnavailable:
-    """One line: what failed, where (password masked), what it means, and what to check."""
-    reason = scrub(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0], url)
-    return CaseLogUnavailable(
-        f"cannot reach the case database {mask_url(url)} ({reason}); {consequence}. "
-        "Check CSR_DATABASE_URL or `csr config set database_url …`, or ask the team lead"
-    )
-
-
-NOTHING_DONE = "nothing was recorded or changed"
-NOT_RECORDED = "the case was NOT recorded"
-
-
 def open_case_log(url: str | None = None, *, failing_means: str = NOTHING_DONE) -> CaseLog:
     """Open (and create or migrate) the case log at `url`, else CSR_DATABASE_URL, else the
     config's database_url, else the SQLite file in the data dir (`csr config path`).
@@ -468,82 +450,11 @@ def open_case_log(url: str | None = None, *, failing_means: str = NOTHING_DONE) 
             f"{failing_means}. Set CSR_DATA_DIR to a writable folder"
         ) from None
     try:
-        _migrate(engine)
+        migrate(engine)
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
         raise unavailable(resolved, exc, failing_means) from None
     return CaseLog(engine, resolved)
-
-
-def engine_for(url: str) -> Engine:
-    """An engine with csr's settings for the backend (SQLite: WAL, busy timeout, IMMEDIATE)."""
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_engine(
-        url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}, pool_pre_ping=True
-    )
-
-
-def _sqlite_engine(url: str) -> Engine:
-    database = url.partition(":///")[2]
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
-        cursor.execute("PRAGMA synchronous = FULL")  # a recorded case survives a power cut
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # IMMEDIATE takes the write lock at once: no deadlock upgrading a read to a write, and
-        # the busy timeout queues concurrent writers instead of failing them.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision, once, however many agents open it at once."""
-    if current_revision(engine) != HEAD_REVISION:
-        upgrade(engine, "head")
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The schema's Alembic revision, read without importing Alembic (~100 ms per run)."""
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        conn.rollback()
-        return None if revision is None else str(revision)
-
-
-def upgrade(engine: Engine, revision: str) -> None:
-    """Run the migrations up to `revision` under a lock (also used by tests for old schemas)."""
-    from alembic import command
-
-    config = _alembic_config()
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-
-
-def _alembic_config() -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
 
 
 def _lock_case(conn: Connection, case_id: int) -> None:

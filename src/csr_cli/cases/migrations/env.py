@@ -1,6 +1,6 @@
 """Alembic's entry point for the case log: always given an open connection by the store.
 
-The store holds a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock) on that
+`database.upgrade` holds a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock) on that
 connection, so two agents opening a fresh database at once never migrate it twice.
 """
 
