@@ -234,3 +234,29 @@ def test_recording_needs_the_agent_and_shop(backend: Backend) -> None:
         err
         == "error: no agent to record the case under: save it with `csr config set agent 小美`\n"
     )
+
+
+def test_due_on_a_terminal_is_a_table_with_overdue_first(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csr_cli.commands import followup
+
+    monkeypatch.setattr(followup, "use_rich", lambda: True)
+    record("refund", "--buyer", "tb_soon", "--reason", "r", "--amount", "1", "--due", "+1m")
+    record(
+        "refund",
+        "--buyer",
+        "tb_late",
+        "--reason",
+        "r",
+        "--amount",
+        "1",
+        "--due",
+        "2020-01-01T10:00",
+    )
+    code, out, _ = csr("due")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()]
+    assert rows[0][:2] == ["due", "what"]
+    assert rows[1][0] == "OVERDUE" and "tb_late" in rows[1]
+    assert rows[2][0] == "due" and "tb_soon" in rows[2]

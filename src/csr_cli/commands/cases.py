@@ -127,11 +127,20 @@ def _table(found: list[Case], tz: ZoneInfo) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    # A terminal gets the columns an agent scans (shop and order stay in the piped and JSON
+    # forms), so the table still fits an 80-column window.
+    shown_columns = ("id", "time", "kind", "state", "buyer", "amount", "handler", "reason")
     table = Table(box=None, header_style="bold", show_edge=False)
-    for column in header:
-        table.add_column(column, justify="right" if column in ("id", "amount") else "left")
+    for column in shown_columns:
+        table.add_column(
+            column,
+            justify="right" if column in ("id", "amount") else "left",
+            no_wrap=column in ("id", "time", "state", "amount"),
+        )
+    keep = [header.index(column) for column in shown_columns]
     for row in rows:
-        table.add_row(*row, style="yellow" if row[3] == CaseState.pending_approval.value else None)
+        style = "yellow" if row[3] == CaseState.pending_approval.value else None
+        table.add_row(*(row[i] for i in keep), style=style)
     Console(highlight=False).print(table)
 
 
