@@ -32,8 +32,8 @@ class Server:
     def url(self, database: str = DATABASE, password: str = PASSWORD) -> str:
         return f"postgresql://{USER}:{password}@{self.host}:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        _psql(self, f'CREATE DATABASE "{name}" OWNER {USER}')
+    def create_database(self, name: str, owner: str = USER) -> str:
+        _psql(self, f'CREATE DATABASE "{name}" OWNER {owner}')
         return self.url(name)
 
 

@@ -276,3 +276,28 @@ def test_the_same_case_recorded_by_racing_retries_is_stored_once(backend: Backen
     log = open_case_log(backend.url)
     assert len(log.find()) == 1
     log.close()
+
+
+def test_a_database_the_agent_may_not_change_is_one_line_not_recorded(pg_server: Server) -> None:
+    """The team lead's database, before the agents were granted rights: csr cannot create its
+    tables, says so in one line, and records nothing."""
+    url = pg_server.create_database("csr_not_granted", owner="postgres")
+    run_csr("config", "set", "agent", "小美")
+    run_csr("config", "set", "shop", "小美家")
+    done = run_csr(
+        "cases",
+        "record",
+        "refund",
+        "--buyer",
+        "b",
+        "--reason",
+        "r",
+        "--amount",
+        "1",
+        env={"CSR_DATABASE_URL": url},
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use the case database postgresql")
+    assert "permission denied" in lines[0] and "the case was NOT recorded" in lines[0]
+    assert PASSWORD not in done.stderr

@@ -29,9 +29,14 @@ NOT_RECORDED = "the case was NOT recorded"
 
 def unavailable(url: str, exc: BaseException, consequence: str) -> CaseLogUnavailable:
     """One line: what failed, where (password masked), what it means, and what to check."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     reason = scrub(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0], url)
+    # A lost connection and a refused statement (no permission, a broken table) need
+    # different fixes, so the first words tell them apart.
+    verb = "cannot reach" if isinstance(exc, (OperationalError, InterfaceError)) else "cannot use"
     return CaseLogUnavailable(
-        f"cannot reach the case database {mask_url(url)} ({reason}); {consequence}. "
+        f"{verb} the case database {mask_url(url)} ({reason}); {consequence}. "
         "Check CSR_DATABASE_URL or `csr config set database_url …`, or ask the team lead"
     )
 
