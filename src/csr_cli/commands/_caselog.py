@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from csr_cli.cases import CaseLog
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The case number (see `csr cases list`).")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the history.")]
 DueOpt = Annotated[
     str | None,
     typer.Option(

@@ -1,4 +1,4 @@
-"""`csr cases`: the after-sale case log — record, list, show, move, approve, note, export."""
+"""`csr cases list` and `csr cases show`: the recorded cases, and one case with its history."""
 
 from __future__ import annotations
 
@@ -9,46 +9,24 @@ import typer
 
 from csr_cli.cases import CaseFilter, CaseState, shop_timezone
 from csr_cli.commands._caselog import (
+    IdArg,
     JsonOpt,
-    actor,
     case_log,
     day,
-    due_time,
     note,
     print_json,
     shown,
     use_rich,
 )
-from csr_cli.commands.cases_export import export
-from csr_cli.commands.cases_record import record
 from csr_cli.errors import UsageError
-from csr_cli.money import fmt, parse_amount
+from csr_cli.money import fmt
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from csr_cli.cases import Case
 
-cases_app = typer.Typer(
-    help="The after-sale case log: record, list, show, move, approve and export cases.",
-    add_completion=False,
-    invoke_without_command=True,
-)
-cases_app.command("export")(export)
-cases_app.command("record")(record)
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="The case number (see `csr cases list`).")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the history.")]
-
-
-@cases_app.callback()
-def cases_root(ctx: typer.Context) -> None:
-    """The after-sale case log: record, list, show, move, approve and export cases."""
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-
-
-@cases_app.command("list")
 def list_cases(
     state: Annotated[
         CaseState | None, typer.Option("--state", help="Only cases in this state.")
@@ -144,7 +122,6 @@ def _table(found: list[Case], tz: ZoneInfo) -> None:
     Console(highlight=False).print(table)
 
 
-@cases_app.command("show")
 def show(case_id: IdArg, as_json: JsonOpt = False) -> None:
     """Show one case with its full history."""
     tz = shop_timezone()
@@ -186,90 +163,3 @@ def _case_lines(case: Case, tz: ZoneInfo) -> list[str]:
             + (f"  ({ev.note})" if ev.note else "")
         )
     return lines
-
-
-def _changed(case: Case, as_json: bool, message: str) -> None:
-    if as_json:
-        print_json(case.to_json(shop_timezone()))
-    else:
-        note(f"✓ case {case.id}: {message}")
-
-
-@cases_app.command("set-state")
-def set_state(
-    case_id: IdArg,
-    state: Annotated[
-        CaseState,
-        typer.Argument(
-            metavar="STATE", help="received, refunded, recharged, entered or cancelled."
-        ),
-    ],
-    text: NoteOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Move a case on: waiting-parcel → received → refunded/recharged → entered, or cancelled."""
-    with case_log() as log:
-        case = log.set_state(case_id, state, actor=actor(), note=text)
-    _changed(case, as_json, f"now {case.state.value}")
-
-
-@cases_app.command("approve")
-def approve(case_id: IdArg, text: NoteOpt = None, as_json: JsonOpt = False) -> None:
-    """Approve a compensation above the cap (recorded with your name and the time)."""
-    with case_log() as log:
-        case = log.approve(case_id, actor=actor(), note=text)
-    _changed(case, as_json, f"approved by {actor()}")
-
-
-@cases_app.command("reject")
-def reject(case_id: IdArg, text: NoteOpt = None, as_json: JsonOpt = False) -> None:
-    """Reject a compensation above the cap (recorded with your name and the time)."""
-    with case_log() as log:
-        case = log.reject(case_id, actor=actor(), note=text)
-    _changed(case, as_json, f"rejected by {actor()}")
-
-
-@cases_app.command("note")
-def add_note(
-    case_id: IdArg,
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="What happened, e.g. 买家已寄回.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Add a note to a case's history."""
-    with case_log() as log:
-        case = log.add_note(case_id, text, actor=actor())
-    _changed(case, as_json, "note added")
-
-
-@cases_app.command("due")
-def set_due(
-    case_id: IdArg,
-    when: Annotated[
-        str, typer.Argument(metavar="WHEN", help="明天10点, 今天下午3点, +2h, or an ISO time.")
-    ],
-    as_json: JsonOpt = False,
-) -> None:
-    """Promise a follow-up by a time; `csr due` lists what is due."""
-    tz = shop_timezone()
-    due_at = due_time(when, tz, "WHEN")
-    assert due_at is not None
-    with case_log() as log:
-        case = log.set_due(case_id, due_at, actor=actor())
-    _changed(case, as_json, f"due {shown(case.due_at, tz)}")
-
-
-@cases_app.command("amend")
-def amend(
-    case_id: IdArg,
-    amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="The corrected amount, e.g. 12.")],
-    text: Annotated[str, typer.Option("--note", help="Why the amount changed (required).")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Correct a case's amount; the recorded amount stays in the history."""
-    with case_log() as log:
-        case = log.amend_amount(case_id, parse_amount(amount, "AMOUNT"), actor=actor(), note=text)
-    _changed(
-        case,
-        as_json,
-        f"amount now {fmt(case.amount)} (recorded {fmt(case.recorded_amount)}); {case.state.value}",
-    )
