@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -102,7 +103,7 @@ class FinanceExport:
         }
 
 
-def build_export(cases: Iterable[Case], tz: Any) -> FinanceExport:
+def build_export(cases: Iterable[Case], tz: tzinfo) -> FinanceExport:
     """The sheets for `cases` (already filtered by date and shop), times in the shop's zone."""
     # In time order, as finance reads a ledger (ids follow recording, not the event's time).
     chosen = sorted(
@@ -120,11 +121,11 @@ def build_export(cases: Iterable[Case], tz: Any) -> FinanceExport:
     )
 
 
-def _when(case: Case, tz: Any) -> str:
+def _when(case: Case, tz: tzinfo) -> str:
     return case.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _payout_row(case: Case, tz: Any) -> tuple[str, ...]:
+def _payout_row(case: Case, tz: tzinfo) -> tuple[str, ...]:
     return (case.shop, case.buyer, case.reason, fmt(case.amount), _when(case, tz))
 
 
@@ -132,7 +133,7 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("是" if value else "否")
 
 
-def _return_row(case: Case, tz: Any) -> tuple[str, ...]:
+def _return_row(case: Case, tz: tzinfo) -> tuple[str, ...]:
     return (
         case.kind.label,
         case.shop,

@@ -7,12 +7,12 @@ and calculators build `NewCase` values to record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from csr_cli.errors import CaseLogError
+from csr_cli.errors import CaseLogError, UsageError
 from csr_cli.money import fmt
 
 
@@ -103,7 +103,7 @@ class Event:
     new: str | None = None
     note: str | None = None
 
-    def to_json(self, tz: Any) -> dict[str, Any]:
+    def to_json(self, tz: tzinfo) -> dict[str, Any]:
         return {
             "at": self.at.astimezone(tz).isoformat(timespec="seconds"),
             "actor": self.actor,
@@ -170,7 +170,7 @@ class Case:
         decisions = [e for e in self.history if e.action in ("approve", "reject")]
         return decisions[-1] if decisions else None
 
-    def to_json(self, tz: Any) -> dict[str, Any]:
+    def to_json(self, tz: tzinfo) -> dict[str, Any]:
         def money(value: Decimal | None) -> str | None:
             return None if value is None else fmt(value)
 
@@ -236,7 +236,7 @@ class Handover:
     done_at: datetime | None
     done_by: str | None
 
-    def to_json(self, tz: Any) -> dict[str, Any]:
+    def to_json(self, tz: tzinfo) -> dict[str, Any]:
         def when(value: datetime | None) -> str | None:
             return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
 
@@ -265,7 +265,7 @@ class DueItem:
     overdue: bool
     handler: str
 
-    def to_json(self, tz: Any) -> dict[str, Any]:
+    def to_json(self, tz: tzinfo) -> dict[str, Any]:
         return {
             "source": self.source,
             "id": self.id,
@@ -277,12 +277,13 @@ class DueItem:
         }
 
 
-def day_span(first: date, last: date, tz: Any) -> tuple[datetime, datetime]:
-    """[start of `first`, start of the day after `last`) in the shop's time zone."""
-    from datetime import time, timedelta
-
-    if last < first:
-        raise CaseLogError(f"--to {last} is before --from {first}; swap them")
-    start = datetime.combine(first, time(), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
-    return start, end
+def day_span(
+    first: date | None, last: date | None, tz: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """[start of `first`, start of the day after `last`) in the shop's time zone: the days an
+    agent names are the shop's days, not UTC's. Either end may be open (None)."""
+    if first is not None and last is not None and last < first:
+        raise UsageError(f"--to {last} is before --from {first}; swap them")
+    since = None if first is None else datetime.combine(first, time(), tzinfo=tz)
+    until = None if last is None else datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
+    return since, until

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from csr_cli.cases import CaseFilter, shop_timezone
 from csr_cli.cases.export import FinanceExport, Sheet, build_export, to_csv, to_xlsx, written_by_csr
+from csr_cli.cases.model import day_span
 from csr_cli.commands._caselog import JsonOpt, case_log, note, print_json
 from csr_cli.dates import parse_date
 from csr_cli.errors import CsrError, UsageError
@@ -49,10 +49,7 @@ def export(
         _check_output(output)
     tz = shop_timezone()
     start, end = parse_date(first, "--from"), parse_date(last, "--to")
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}; swap them")
-    since = datetime.combine(start, time(), tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)
+    since, until = day_span(start, end, tz)
     with case_log() as log:
         found = log.find(CaseFilter(shop=shop, since=since, until=until))
     result = build_export(found, tz)

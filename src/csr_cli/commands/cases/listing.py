@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from csr_cli.cases import CaseFilter, CaseState, shop_timezone
+from csr_cli.cases.model import day_span
 from csr_cli.commands._caselog import (
     IdArg,
     JsonOpt,
@@ -18,7 +18,6 @@ from csr_cli.commands._caselog import (
     shown,
     use_rich,
 )
-from csr_cli.errors import UsageError
 from csr_cli.money import fmt
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ def list_cases(
 ) -> None:
     """List recorded cases, oldest first, filtered by state, agent, shop, dates, buyer or order."""
     tz = shop_timezone()
-    since, until = _span(first, last, tz)
+    since, until = day_span(day(first, "--from"), day(last, "--to"), tz)
     filters = CaseFilter(
         state=state, handler=agent, shop=shop, buyer=buyer, order=order, since=since, until=until
     )
@@ -57,17 +56,6 @@ def list_cases(
     _table(found, tz)
     if not found:
         note("no cases match")
-
-
-def _span(
-    first: str | None, last: str | None, tz: ZoneInfo
-) -> tuple[datetime | None, datetime | None]:
-    start, end = day(first, "--from"), day(last, "--to")
-    if start and end and end < start:
-        raise UsageError(f"--to {end} is before --from {start}; swap them")
-    since = None if start is None else datetime.combine(start, time(), tzinfo=tz)
-    until = None if end is None else datetime.combine(end + timedelta(days=1), time(), tzinfo=tz)
-    return since, until
 
 
 def _table(found: list[Case], tz: ZoneInfo) -> None:
