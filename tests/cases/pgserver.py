@@ -11,6 +11,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -98,12 +99,11 @@ def running_server() -> Iterator[Server]:
     # Not under pytest's tmp dir: that is private to root, and the server user must reach it.
     root = Path(tempfile.mkdtemp(prefix="csr-pg-"))
     data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = _free_port()
     try:
+        sockets.mkdir()
+        if os.geteuid() == 0:
+            _hand_to_server_user(root, sockets)
+        port = _free_port()
         _run(
             [
                 str(bin_dir / "initdb"),
@@ -134,12 +134,34 @@ def running_server() -> Iterator[Server]:
                 "start",
             ]
         )
-        server = Server("127.0.0.1", port, sockets)
         try:
+            server = Server("127.0.0.1", port, sockets)
             _psql(server, f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")
             _psql(server, f"CREATE DATABASE {DATABASE} OWNER {USER}")
             yield server
         finally:
-            _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
+            _stop(bin_dir, data)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _hand_to_server_user(*folders: Path) -> None:
+    try:
+        for folder in folders:
+            shutil.chown(folder, "postgres")
+    except LookupError:
+        raise RuntimeError(
+            "PostgreSQL refuses to run as root and there is no `postgres` user to run it as; "
+            "the postgresql package creates it (apt-get install --reinstall postgresql-common)"
+        ) from None
+
+
+def _stop(bin_dir: Path, data: Path) -> None:
+    """Stop the server; if pg_ctl cannot, signal the postmaster so no server outlives the tests."""
+    try:
+        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
+    except RuntimeError:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pid = int((data / "postmaster.pid").read_text().splitlines()[0])
+            os.kill(pid, signal.SIGQUIT)  # immediate shutdown
+        raise
