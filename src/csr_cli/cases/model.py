@@ -271,7 +271,9 @@ class DueItem:
             "id": self.id,
             "buyer": self.buyer,
             "summary": self.summary,
-            "due_at": None if self.due_at is None else self.due_at.astimezone(tz).isoformat(),
+            "due_at": None
+            if self.due_at is None
+            else self.due_at.astimezone(tz).isoformat(timespec="seconds"),
             "overdue": self.overdue,
             "handler": self.handler,
         }
