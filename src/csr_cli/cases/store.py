@@ -466,11 +466,10 @@ def _lock_case(conn: Connection, case_id: int) -> None:
 
 
 def _check_new(new: NewCase) -> None:
-    for name in ("buyer", "reason"):
+    needed = {"buyer": "the buyer's account (帐号)", "reason": "what the problem is (原因)"}
+    for name, what in needed.items():
         if not str(getattr(new, name) or "").strip():
-            raise CaseLogError(
-                f"the case was NOT recorded: --{name} is empty; give the buyer's {name}"
-            )
+            raise CaseLogError(f"the case was NOT recorded: --{name} is empty; give {what}")
     if new.amount < 0 or new.amount != new.amount.quantize(FEN):
         raise CaseLogError("the case was NOT recorded: --amount must be yuan and fen, not negative")
     if new.due_at is not None and new.due_at.tzinfo is None:

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from csr_cli.cases import CaseKind, CaseState, NewCase, Recorded, shop_timezone
-from csr_cli.commands._caselog import DueOpt, JsonOpt, due_time, note, print_json
+from csr_cli.commands._caselog import (
+    DueOpt,
+    ItemOpt,
+    JsonOpt,
+    KeyOpt,
+    OrderOpt,
+    due_time,
+    note,
+    print_json,
+)
 from csr_cli.errors import UsageError
 from csr_cli.money import ZERO, fmt, parse_amount
 
@@ -30,8 +39,8 @@ def record(
             "difference the shop pays back (default 0).",
         ),
     ] = None,
-    order: Annotated[str | None, typer.Option("--order", help="The order number.")] = None,
-    item: Annotated[str | None, typer.Option("--item", help="The item (款式).")] = None,
+    order: OrderOpt = None,
+    item: ItemOpt = None,
     wanted: Annotated[
         str | None, typer.Option("--wanted", help="The item wanted instead (需要换的款式).")
     ] = None,
@@ -60,10 +69,7 @@ def record(
     ] = None,
     due: DueOpt = None,
     text: Annotated[str | None, typer.Option("--note", help="A note for the history.")] = None,
-    key: Annotated[
-        str | None,
-        typer.Option("--idempotency-key", help="Retries with the same key never record twice."),
-    ] = None,
+    key: KeyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record a case by hand (the calculators record theirs with --record)."""
