@@ -46,10 +46,11 @@ def bundled_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_cache: Path) -> Path:
-    # Whatever CSR_* the developer's shell sets (a policy, a database, debug) stays out.
+    # Whatever CSR_* the developer's shell sets (a policy, a team database, debug) stays out:
+    # a developer's team database must never receive test cases; tests that want one set it.
     for name in [name for name in os.environ if name.startswith("CSR_")]:
         monkeypatch.delenv(name)
-    for name in ("config", "state", "cache"):
+    for name in ("config", "state", "cache", "data"):
         monkeypatch.setenv(f"CSR_{name.upper()}_DIR", str(tmp_path / name))
     for name in ("NO_COLOR", "TMUX"):
         monkeypatch.delenv(name, raising=False)

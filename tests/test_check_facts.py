@@ -3,12 +3,9 @@ variants give opposite answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
-from csr_cli.cli import app
 from csr_cli.phrasebook.facts import contradiction, literal_facts
 
 runner = CliRunner()

@@ -30,7 +30,18 @@ def test_readme_states_the_ci_test_command() -> None:
     assert command in README
 
 
-HEAVY = ["rich", "yaml", "pypinyin", "prompt_toolkit", "openpyxl", "pyperclip", "ruamel"]
+HEAVY = [
+    "rich",
+    "yaml",
+    "pypinyin",
+    "prompt_toolkit",
+    "openpyxl",
+    "pyperclip",
+    "ruamel",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+]
 
 
 @pytest.mark.parametrize(

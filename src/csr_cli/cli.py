@@ -42,6 +42,9 @@ COMMANDS: dict[str, str] = {
     "doctor": "csr_cli.commands.check:doctor",
     "stats": "csr_cli.commands.stats:stats",
     "kpi": "csr_cli.commands.kpi:kpi",
+    "cases": "csr_cli.commands.cases:cases_app",
+    "due": "csr_cli.commands.followup:due",
+    "handover": "csr_cli.commands.followup:handover_app",
     "config": "csr_cli.commands.config:config_app",
 }
 

@@ -64,6 +64,7 @@ class Diagnosis:
     config_dir_writable: bool
     state: str
     cache: str
+    case_log: str  # the database URL with any password masked
     clipboard: ClipboardInfo
     problems: list[str] = field(default_factory=list)
 
@@ -91,9 +92,16 @@ def diagnose(*, terminal: bool, test_copy: bool) -> Diagnosis:
         config_dir_writable=_writable(paths.config_dir()),
         state=str(paths.state_dir()),
         cache=str(paths.cache_dir()),
+        case_log=_case_log(),
         clipboard=clip,
         problems=problems,
     )
+
+
+def _case_log() -> str:
+    from csr_cli.cases.settings import describe_database
+
+    return describe_database()
 
 
 def _layers() -> list[LayerInfo]:

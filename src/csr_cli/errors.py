@@ -61,6 +61,14 @@ class PolicyError(CsrError):
     """A policy file is malformed."""
 
 
+class CaseLogError(CsrError):
+    """A case cannot be recorded, found or changed; the message names the field and the fix."""
+
+
+class CaseLogUnavailable(CaseLogError):
+    """The case database cannot be reached or opened (a password is never in the message)."""
+
+
 class NotFound(CsrError):
     """No entry with that id or alias."""
 

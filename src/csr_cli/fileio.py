@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,22 @@ from pathlib import Path
 from csr_cli.errors import CsrError
 
 LOCK_TIMEOUT_SECONDS = 15.0
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def escape_cell(value: str) -> str:
+    """Prefix `'` so a spreadsheet shows the cell as text instead of running it as a formula.
+
+    Cells that already start with quotes before such a character get one more, so
+    `unescape_cell` gives back exactly the original. Every sheet csr writes (phrase exports,
+    KPI results, finance exports) goes through this one function.
+    """
+    return "'" + value if _FORMULA_RE.match(value) else value
+
+
+def unescape_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA_RE.match(value) else value
 
 
 def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:

@@ -34,6 +34,16 @@ def cache_dir() -> Path:
     return _user_dir("CSR_CACHE_DIR", "cache")
 
 
+def data_dir() -> Path:
+    """Data csr must keep (the case log), unlike the cache, which is safe to delete."""
+    return _user_dir("CSR_DATA_DIR", "data")
+
+
+def case_db() -> Path:
+    """The embedded case log used when no CSR_DATABASE_URL / database_url names a server."""
+    return data_dir() / "cases.sqlite3"
+
+
 def cache_file(kind: str, sources: Iterable[object], suffix: str) -> Path:
     """The cache file for data compiled from `sources` (paths): one file per set of sources."""
     # crc32, not hashlib: OpenSSL's start-up alone would cost more than the rest of a lookup.

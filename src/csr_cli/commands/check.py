@@ -75,6 +75,7 @@ def _doctor_lines(result: Diagnosis) -> list[str]:
         f"config:    {result.config}{config_note}{writable}",
         f"state:     {result.state}",
         f"cache:     {result.cache}",
+        f"cases:     {result.case_log}",
     ]
     clip = result.clipboard
     lines.append(

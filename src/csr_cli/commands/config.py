@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from csr_cli import paths
+from csr_cli.cases.settings import DATABASE_URL_KEY, describe_database, mask_url
 from csr_cli.commands._common import JsonOpt, note, print_json
 from csr_cli.config import load_config, set_value, unset_value
 from csr_cli.errors import UsageError
@@ -28,7 +29,7 @@ def config_root(ctx: typer.Context) -> None:
 @config_app.command("show")
 def show(as_json: JsonOpt = False) -> None:
     """Show the saved values."""
-    values = load_config()
+    values = _masked(load_config())
     if as_json:
         print_json(values)
     elif not values:
@@ -38,6 +39,13 @@ def show(as_json: JsonOpt = False) -> None:
             typer.echo(f"{key} = {value}")
 
 
+def _masked(values: dict[str, str]) -> dict[str, str]:
+    """A database password must never reach the screen, a log or a screenshot."""
+    if DATABASE_URL_KEY in values:
+        values = {**values, DATABASE_URL_KEY: mask_url(values[DATABASE_URL_KEY])}
+    return values
+
+
 @config_app.command("set")
 def set_(
     key: Annotated[str, typer.Argument(help="Placeholder name, e.g. shop, agent, threshold.")],
@@ -45,7 +53,7 @@ def set_(
 ) -> None:
     """Save a default value for a placeholder."""
     set_value(key, value)
-    note(f"✓ {key} = {value}")
+    note(f"✓ {key} = {_masked({key: value})[key]}")
 
 
 @config_app.command("unset")
@@ -58,7 +66,7 @@ def unset(key: Annotated[str, typer.Argument(help="The key to remove.")]) -> Non
 
 @config_app.command("path")
 def path(as_json: JsonOpt = False) -> None:
-    """Print where csr keeps its config, personal phrasebook, shop rules, state and cache."""
+    """Print where csr keeps its config, personal phrasebook, shop rules, state, cache and cases."""
     locations = {
         "config": str(paths.config_file()),
         "personal_phrasebook": str(paths.personal_phrasebook()),
@@ -69,6 +77,8 @@ def path(as_json: JsonOpt = False) -> None:
         "bundled_phrasebook": str(paths.bundled_phrasebook_dir()),
         "state": str(paths.state_dir()),
         "cache": str(paths.cache_dir()),
+        "data": str(paths.data_dir()),
+        "cases": describe_database(),
     }
     if as_json:
         print_json(locations)

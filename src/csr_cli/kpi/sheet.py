@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import UsageError
+from csr_cli.fileio import escape_cell
 from csr_cli.kpi.scoring import REQUIRED, KpiPolicy, KpiResult, compute, parse_input
-from csr_cli.phrasebook.formats import escape_cell
 
 # Header (as written, lower-cased, spaces and hyphens as _) -> field. Keep in step with --help.
 HEADERS = {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
+from csr_cli.fileio import escape_cell, unescape_cell
 from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE, names_in_all
 from csr_cli.phrasebook.schema import Entry, entry_to_raw, parse_entry, parse_text
@@ -27,8 +28,6 @@ UNGROUPED = "未分组"
 LIST_SEPARATOR = "|"
 QIANNIU_CODE_LIMIT = 4
 PLACEHOLDER_ID = "imported"  # stands in for an id that the merge derives later
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
 _ENTITY_RE = re.compile(r"&#(\d+);")
 
 
@@ -60,19 +59,6 @@ class Sheet:
 
 
 # --- cells -------------------------------------------------------------------------------------
-
-
-def escape_cell(value: str) -> str:
-    """Prefix `'` so a spreadsheet shows the cell as text instead of running it as a formula.
-
-    Cells that already start with quotes before such a character get one more, so
-    `unescape_cell` gives back exactly the original.
-    """
-    return "'" + value if _FORMULA_RE.match(value) else value
-
-
-def unescape_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and _FORMULA_RE.match(value) else value
 
 
 def encode_phrase(text: str) -> str:
