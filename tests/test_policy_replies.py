@@ -40,6 +40,13 @@ SCENARIOS: list[tuple[list[str], int]] = [
     (["shipping", "--to", "广东", "--amount", "50"], 0),
     (["shipping", "--to", "新疆"], 0),
     (["shipping", "--to", "广东", "--amount", "100", "--courier", "ems"], 0),
+    (["shipping", "--to", "广东", "--amount", "40", "--amount", "30"], 0),
+    (["shipping", "--to", "广东", "--amount", "40", "--amount", "70"], 0),
+    (["exchange", "159", "179", "--shipping", "10"], 0),
+    (["exchange", "159", "179", "--reason", "quality"], 0),
+    (["exchange", "179", "159", "--shipping", "10"], 0),
+    (["exchange", "179", "159", "--reason", "quality"], 0),
+    (["exchange", "159", "159", "--reason", "quality"], 0),
 ]
 
 

@@ -62,7 +62,7 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "condition": "state of the goods (商品状态)",
     "region": "province or region shipped to (收货地区)",
     "total": "several orders' total in yuan (合计金额)",
-    "difference": "the price difference in an exchange, in yuan (差价)",
+    "difference": "price difference of an exchange, in yuan (换货差价)",
     "cap": "the most an agent may pay, in yuan (补偿上限)",
 }
 
