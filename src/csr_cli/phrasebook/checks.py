@@ -17,7 +17,12 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.errors import ConfigError, EntryError, PhrasebookError
-from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS
+from csr_cli.phrasebook.facts import contradiction, literal_facts
+from csr_cli.phrasebook.placeholders import (
+    KNOWN_PLACEHOLDERS,
+    PRODUCT_PLACEHOLDERS,
+    PROFILE_PLACEHOLDERS,
+)
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, load_document, parse_entry
 
 
@@ -105,6 +110,9 @@ def check(files: list[Path]) -> CheckReport:
     effective, report.overrides = _effective(found)
     report.problems.extend(_alias_clashes(effective))
     report.problems.extend(_unknown_placeholders(found))
+    report.problems.extend(_profile_defaults(found))
+    report.problems.extend(_literal_facts(found, _profile_regions(report.problems)))
+    report.problems.extend(_contradictions(found))
     report.problems.extend(_tone(found))
     return report
 
@@ -246,6 +254,66 @@ def _unknown_placeholders(found: list[_Found]) -> Iterator[Problem]:
                 f"{{{name}}} is not a standard placeholder and has no default; fix the spelling, "
                 f"give it a default ({name}: …), or `csr config set {name} …`",
             )
+
+
+def _profile_defaults(found: list[_Found]) -> Iterator[Problem]:
+    """A default for a fact the shop profile states would be quoted where the profile is
+    silent, and would be last season's fact the day the shop changes it."""
+    for item in found:
+        for name, default in item.entry.placeholders.items():
+            if default is not None and name in PROFILE_PLACEHOLDERS | PRODUCT_PLACEHOLDERS:
+                yield Problem(
+                    item.entry.source,
+                    item.line("placeholders"),
+                    item.entry.id,
+                    f"placeholders.{name}",
+                    f"{{{name}}} is a shop fact the profile or the catalogue fills; declare it "
+                    f"as '{name}: null' instead of the default '{default}'",
+                )
+
+
+def _profile_regions(problems: list[Problem]) -> list[str]:
+    """The zone and region names the shop profile prices, which a reply must not name."""
+    from csr_cli.errors import CsrError
+    from csr_cli.policy.model import load_policy
+
+    try:
+        shipping = load_policy().shipping
+    except CsrError as exc:
+        problems.append(Problem("", None, "", "", f"cannot read the shop profile: {exc}"))
+        return []
+    zones = [name for zone in shipping.zones for name in (zone.name, *zone.regions)]
+    return [*zones, *shipping.remote_regions]
+
+
+def _literal_facts(found: list[_Found], regions: list[str]) -> Iterator[Problem]:
+    for item in found:
+        for number, text in enumerate(item.entry.variants, start=1):
+            part = f"variants[{number}]"
+            for literal in literal_facts(text, regions=regions):
+                yield Problem(
+                    item.entry.source,
+                    item.line(part),
+                    item.entry.id,
+                    part,
+                    f"“{literal.text}” {literal.message}",
+                )
+
+
+def _contradictions(found: list[_Found]) -> Iterator[Problem]:
+    for item in found:
+        clash = contradiction(item.entry.variants)
+        if clash is None:
+            continue
+        part = f"variants[{clash.second}]"
+        yield Problem(
+            item.entry.source,
+            item.line(part),
+            item.entry.id,
+            part,
+            f"says “{clash.unsaid}” where variant {clash.first} says “{clash.said}” "
+            f"({clash.topic}): rotation would send either; split them into separate entries",
+        )
 
 
 def _config_keys() -> set[str]:

@@ -22,9 +22,13 @@ _UNITS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 # A number, a decimal or a range (2-4, 3到5).
 _DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9]+)?(?:\s*[-~～到至]\s*[0-9０-９]+)?")
+# A count of days or hours; "下一天" (the next day) and "最后一天" (the last day) are not counts.
 _CHINESE_DAYS = re.compile(
-    r"(?:[一二两三四五六七八九十]+|半)(?:个)?(?:工作)?(?:天|日|小时)|次日|隔日|隔天"
+    r"(?<![下后前第最每当这那])(?:[一二两三四五六七八九十]+|半)(?:个)?(?:工作)?(?:天|日|小时)"
+    r"|次日|隔日|隔天"
 )
+# A product claim right after these is denied, not made ("无法承诺完全不起球").
+_DENIALS = ("无法", "不能", "不敢", "没法")
 _COURIERS = re.compile(
     r"顺丰|中通|圆通|申通|韵达|极兔|百世|汇通|邮政|京东快递|京东物流|德邦|宅急送|优速|安能"
 )
@@ -33,9 +37,9 @@ _PRODUCT_CLAIMS = re.compile(
     r"纯棉|全棉|真丝|桑蚕丝|羊毛|羊绒|涤纶|抗起球|防起球|不起球|不掉色|不褪色|不缩水|不变形|不透"
 )
 # Opposite answers to one question: a variant saying one and another saying the other.
-# The second list is searched first and masked, so "没有现货" is not also read as "现货".
+# A variant that says the second is not counted as saying the first ("没有现货" vs "有现货").
 _OPPOSITES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("in stock / sold out", ("有货", "现货", "有库存", "库存充足"),
+    ("in stock / sold out", ("有货", "有现货", "是现货", "现货充足", "有库存", "库存充足"),
      ("售罄", "缺货", "没货", "断货", "卖完", "无货", "没有现货", "暂无现货", "没有库存", "暂时没有货")),
     ("dispatch as usual / paused", ("正常发货", "照常发货", "正常营业", "照常营业", "正常上班"),
      ("暂停发货", "停止发货", "停发", "不发货", "暂停营业", "放假期间无法发货")),
@@ -76,6 +80,7 @@ def literal_facts(text: str, *, regions: Iterable[str] = ()) -> list[Literal]:
             "from the catalogue (--product SKU), or offer to check",
         )
         for match in _PRODUCT_CLAIMS.finditer(plain)
+        if not any(word in plain[max(0, match.start() - 8) : match.start()] for word in _DENIALS)
     ]
     return found
 
