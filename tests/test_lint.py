@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csr_cli.lint.checker import (
-    apply_fixes,
-    fix_text,
-    lint_report,
-    lint_text,
-    luhn_valid,
-    shop_data,
-    valid_id_card,
-)
+from csr_cli.lint.checker import apply_fixes, fix_text, lint_report, lint_text, shop_data
+from csr_cli.lint.personal import luhn_valid, valid_id_card
 from csr_cli.phrasebook.schema import layer_files, load_all
 
 # (draft, [(code, the text it points at), …] in order)
@@ -22,6 +15,7 @@ DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "不好意思，这个不能便宜了",
         [
+            ("no-polite-address", ""),  # a refusal addresses the buyer
             ("blunt-phrase", "不好意思"),
             ("refusal-no-reason", "不能"),
             ("blunt-phrase", "不能便宜了"),
@@ -62,7 +56,6 @@ DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("非常抱歉亲，这款不支持退货", [("refusal-no-reason", "不支持")]),
     ("亲，因为是定制款，不支持退货", [("refusal-no-apology", "不支持")]),
-    ("已经发货了，单号在订单里可以看到，请留意查收", [("no-polite-address", "")]),
     (
         "亲，我这边帮我同事问了一下，我觉得这个问题我也处理不了，我再帮您看看别的办法吧",
         [("first-person", "我")],
@@ -172,16 +165,13 @@ def test_describe_is_one_readable_line() -> None:
 
 
 FIXES = [
-    ("不好意思，这个不能便宜了", "非常抱歉，这个无法再低了"),
+    ("不好意思，这个不能便宜了", "亲，非常抱歉，这个无法再低了"),
     ("你好，这个不行", "您好，这个无法帮到您"),
     ("亲，快递到不了您那边，但是可以发EMS", "亲，快递无法到达您那边，不过可以发EMS"),
     ("您的电话13800138000，邮箱abc@qq.com", "您的电话138****8000，邮箱a***@qq.com"),
     ("亲，证件号11010519491231002X", "亲，证件号110***********002X"),
     ("亲，卡号6225880137000007", "亲，卡号************0007"),
-    (
-        "已经发货了，单号在订单里可以看到，请留意查收",
-        "亲，已经发货了，单号在订单里可以看到，请留意查收",
-    ),
+    ("欢迎光临小美家，有什么可以帮到的", "亲，欢迎光临小美家，有什么可以帮到的"),
     # advice, not a drop-in replacement: left for the agent
     ("这个我不知道，您自己选吧", "这个我不知道，您自己选吧"),
     ("亲，保证明天到", "亲，保证明天到"),

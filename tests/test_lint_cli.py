@@ -29,11 +29,12 @@ def test_problems_exit_1_one_line_each() -> None:
     result = runner.invoke(app, ["lint", "不好意思，这个不能便宜了"])
     assert result.exit_code == 1
     assert result.stdout == (
+        "1:1 no-polite-address: a refusal without 您 or 亲; address the buyer → 亲，\n"
         "1:1 blunt-phrase “不好意思”: blunt wording the house tone avoids → 非常抱歉\n"
         "1:8 refusal-no-reason “不能”: a refusal without a reason; say why with 因为… → 因为…\n"
         "1:8 blunt-phrase “不能便宜了”: blunt wording the house tone avoids → 无法再低了\n"
     )
-    assert result.stderr == "✗ 3 problems (2 fixable with --fix)\n"
+    assert result.stderr == "✗ 4 problems (3 fixable with --fix)\n"
 
 
 def test_reads_stdin_when_no_text_or_a_dash_is_given() -> None:

@@ -265,7 +265,8 @@ def _tone(found: list[_Found]) -> Iterator[Problem]:
     for item in found:
         for number, text in enumerate(item.entry.variants, start=1):
             part = f"variants[{number}]"
-            for problem in lint_text(text, rules):
+            opening = rules.opens_conversation(item.entry.tags)
+            for problem in lint_text(text, rules, opening=opening):
                 hint = f"; write “{problem.suggestion}”" if problem.suggestion else ""
                 yield Problem(
                     item.entry.source,
