@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from csr_cli.lint.checker import apply_fixes, fix_text, lint_report, lint_text, shop_data
 from csr_cli.lint.personal import luhn_valid, valid_id_card
-from csr_cli.phrasebook.schema import layer_files, load_all
 
 # (draft, [(code, the text it points at), …] in order)
 DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -133,18 +132,6 @@ def test_draft_raises_exactly_these_problems(draft: str, expected: list[tuple[st
 @pytest.mark.parametrize("draft", CLEAN)
 def test_clean_reply_raises_nothing(draft: str) -> None:
     assert lint_text(draft) == []
-
-
-BUNDLED_VARIANTS = [
-    (entry.id, number, text)
-    for entry in load_all([f for f in layer_files() if f.layer == "bundled"])
-    for number, text in enumerate(entry.variants, 1)
-]
-
-
-@pytest.mark.parametrize(("entry_id", "number", "text"), BUNDLED_VARIANTS)
-def test_every_bundled_variant_passes_lint(entry_id: str, number: int, text: str) -> None:
-    assert [p.describe() for p in lint_text(text)] == []
 
 
 def test_positions_are_character_offsets_with_line_and_column() -> None:
