@@ -219,13 +219,19 @@ def test_overlapping_fixes_keep_the_first() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="亲您我你不能行好意思但是因为抱歉无法0123456789 -@.a\n，。", max_size=60))
-def test_positions_and_fixes_hold_for_any_text(text: str) -> None:
-    for problem in lint_text(text):
+@given(
+    st.text(
+        alphabet="亲您我你不能行好意思但是因为抱歉无法讲價呵神马灰常知道了哦0123456789 -·“@.a\n，。",
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_positions_and_fixes_hold_for_any_text(text: str, opening: bool) -> None:
+    for problem in lint_text(text, opening=opening):
         assert 0 <= problem.start <= problem.end <= len(text)
         assert text[problem.start : problem.end] == problem.text
         before = text[: problem.start]
         assert problem.line == before.count("\n") + 1
         assert problem.column == len(before) - (before.rfind("\n") + 1) + 1
-    fixed = fix_text(text)
-    assert [p for p in lint_text(fixed) if p.fix is not None] == []
+    fixed = fix_text(text, opening=opening)
+    assert [p for p in lint_text(fixed, opening=opening) if p.fix is not None] == []

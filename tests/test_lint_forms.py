@@ -234,3 +234,11 @@ def test_entry_tags_say_whether_a_phrase_opens_a_conversation(
     tags: tuple[str, ...], opening: bool
 ) -> None:
     assert load_rules().opens_conversation(tags) is opening
+
+
+def test_the_python_api_takes_the_opening_context() -> None:
+    import csr_cli
+
+    text = "已经发货了，单号在订单里可以看到，请留意查收"
+    assert csr_cli.lint_reply(text) == []
+    assert [p.code for p in csr_cli.lint_reply(text, opening=True)] == ["no-polite-address"]

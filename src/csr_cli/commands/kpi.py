@@ -106,9 +106,9 @@ def kpi(
     excellent/good/fair/poor) and --refund-rate are required, so a forgotten grade never turns
     into pay; counts default to 0 and --level to agent. Attendance deducts per occasion, as
     the scheme says (请假一次扣5分): --late, --leave and --absent count occasions in the month,
-    not days (at most 31 each). In the default scheme a score below
-    70% of 130 (under 91) fails the review and earns no bonus; otherwise bonus = 1000 × score
-    ÷ 130, rounded half-up to the fen. Additions may lift the score above 130, but the bonus
+    not days (at most 31 each). In the default scheme a score below 70% of 130 (under 91)
+    fails the review and earns no bonus; otherwise bonus = 1000 × score ÷ 130, rounded
+    half-up to the fen. Additions may lift the score above 130, but the bonus
     stops at 1000. The numbers come from the KPI policy (policies/kpi.yaml), which a shop
     overrides with --policy FILE, CSR_KPI_POLICY or kpi.yaml in the config dir.
 
