@@ -48,6 +48,8 @@ FORBIDDEN: list[tuple[str, str, str, str | None]] = [
     ("亲，我也不懂", "blunt-phrase", "我也不懂", None),
     ("亲，我不太懂这个", "blunt-phrase", "我不太懂", None),
     ("亲，我不会做", "blunt-phrase", "我不会做", None),
+    ("亲，买不起就别买", "blunt-phrase", "买不起就别买", None),
+    ("亲，嫌贵的话不要买", "blunt-phrase", "嫌贵的话不要买", None),
     ("亲，这个我不会弄", "blunt-phrase", "我不会弄", None),
     ("亲，这个我不會做", "blunt-phrase", "我不會做", None),
     # blame-shifting
@@ -57,6 +59,7 @@ FORBIDDEN: list[tuple[str, str, str, str | None]] = [
     ("亲，这个跟我们没关系", "blame-shifting", "跟我们没关系", None),
     ("亲，这和我们没有关系啊", "blame-shifting", "和我们没有关系", None),
     ("亲，与本店无关", "blame-shifting", "与本店无关", None),
+    ("亲，这关我啥事", "blame-shifting", "关我啥事", None),
     ("亲，这是您自己的问题", "blame-shifting", "您自己的问题", None),
     ("亲，这是您自己洗坏的", "blame-shifting", "您自己洗坏", None),
     ("亲，肯定是您拍错了", "blame-shifting", "是您拍错", None),
@@ -81,6 +84,8 @@ FORBIDDEN: list[tuple[str, str, str, str | None]] = [
     ("亲，这款牛B", "slang", "牛B", None),
     ("亲，这款绝绝子", "slang", "绝绝子", None),
     ("宝子，亲看看这款", "slang", "宝子", None),
+    ("亲，感谢支持，么么哒", "slang", "么么哒", None),
+    ("亲，滚！", "slang", "滚", None),
     ("亲亲亲，在的", "slang", "亲亲亲", "亲"),
     ("亲，神马问题", "slang", "神马", "什么"),
     ("亲，肿么了", "slang", "肿么", "怎么"),
@@ -160,6 +165,8 @@ CLEAN = [
     "讲价格之前先看看品质",
     "这款是迷你款",
     "麻烦您拍一下吊牌",
+    "滚筒洗衣机可以洗，选轻柔模式",
+    "这款适合制造业工厂穿",
 ]
 
 
