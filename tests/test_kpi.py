@@ -179,6 +179,26 @@ def test_attendance_never_goes_below_zero() -> None:
     assert result.score == 110
 
 
+def test_attendance_counts_occasions_with_the_schemes_points() -> None:
+    # one late (5) and one leave of any length (5): 20 - 10
+    review = parse_input({**ALL_A, "late": "1", "leave": "1", "absent": "0"}, policy=POLICY)
+    assert compute(review, POLICY).items[-1].points == 10
+    assert parse_input({**ALL_A, "leave": "31"}, policy=POLICY).leave == 31
+
+
+@pytest.mark.parametrize("key", ["late", "leave", "absent"])
+def test_more_occasions_than_a_month_holds_is_refused(key: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_input({**ALL_A, key: "32"}, policy=POLICY, labels=lambda k: f"<{k}>")
+    assert str(caught.value).startswith(
+        f"<{key}>: '32' occasions is more than a month can hold (at most 31)"
+    )
+    with pytest.raises(UsageError) as direct:
+        KpiInput(Grade.good, Decimal("0.01"), Grade.good, Grade.good, Grade.good, **{key: 40})
+    assert direct.value.fields == (key,)
+    assert str(direct.value).startswith(f"{key}: 40 occasions is more than a month can hold")
+
+
 def test_additions_may_lift_the_score_above_130_but_not_the_bonus() -> None:
     review = parse_input({**ALL_A, "praise": "3", "outstanding": "5"}, policy=POLICY)
     result = compute(review, POLICY)

@@ -113,6 +113,35 @@ def test_attendance_is_floored_at_zero() -> None:
     assert (data["score"], data["bonus"], data["pay"]) == (110, "846.15", "3846.15")
 
 
+@pytest.mark.parametrize(
+    ("args", "attendance"),
+    [
+        (["--leave", "1"], 15),  # one leave of any length: 请假一次扣5分
+        (["--leave", "2"], 10),  # two separate leaves
+        (["--late", "1", "--leave", "1"], 10),
+        (["--absent", "1"], 10),  # one absence, however many days
+        (["--late", "2", "--absent", "1"], 0),
+        (["--leave", "31"], 0),  # the most a month can hold
+    ],
+)
+def test_attendance_deducts_per_occasion(args: list[str], attendance: int) -> None:
+    data = kpi(*ALL_A, *args)
+    items = data["items"]
+    assert isinstance(items, list)
+    assert items[-1]["key"] == "attendance"
+    assert items[-1]["points"] == attendance
+    assert data["score"] == 110 + attendance
+
+
+def test_help_says_attendance_counts_occasions_not_days() -> None:
+    result = runner.invoke(app, ["kpi", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "请假 times on leave this month: a 3-day leave is 1 occasion." in text
+    assert "旷工 times absent without leave: 2 days in a row is 1 occasion." in text
+    assert "days of leave" not in text
+
+
 def test_a_score_above_130_is_kept_but_the_bonus_stops_at_1000() -> None:
     # 130 + 3 praise × 2 + outstanding 5 - 1 low review × 5 = 136.
     args = [*ALL_A, "--praise", "3", "--outstanding", "5", "--low-reviews", "1"]
@@ -150,6 +179,21 @@ def test_several_complaints_each_deduct_their_points() -> None:
         ),
         (["--late", "-1"], "--late: '-1' is not a count; use a whole number, 0 or more"),
         (["--absent", "1.5"], "--absent: '1.5' is not a count; use a whole number, 0 or more"),
+        (
+            ["--leave", "32"],
+            "--leave: '32' occasions is more than a month can hold (at most 31); count each "
+            "occasion once however many days it lasted (a 3-day leave is 1 occasion)",
+        ),
+        (
+            ["--late", "100"],
+            "--late: '100' occasions is more than a month can hold (at most 31); count each "
+            "occasion once however many days it lasted (a 3-day leave is 1 occasion)",
+        ),
+        (
+            ["--absent", "45"],
+            "--absent: '45' occasions is more than a month can hold (at most 31); count each "
+            "occasion once however many days it lasted (a 3-day leave is 1 occasion)",
+        ),
         (["--complaint", "4"], "--complaint: '4' is not 5-20 points"),
         (["--complaint", "10", "--complaint", "21"], "--complaint: '21' is not 5-20 points"),
         (["--outstanding", "6"], "--outstanding: '6' is not 2-5 points"),
@@ -330,6 +374,12 @@ def test_an_xlsx_sheet_with_english_headers_and_a_bad_row(tmp_path: Path) -> Non
             "row 1 must name them",
         ),
         ("twice.csv", "姓名,name\n", "two columns mean name; keep one"),
+        (
+            "days.csv",
+            "姓名,服务质量,退款率,纠纷处理,团队协作,执行力,请假天数\n",
+            "column 请假天数 counts days, but the scheme deducts per occasion (a 3-day leave "
+            "is 1); name it 请假/leave and give occasions",
+        ),
         ("broken.xlsx", "not a zip", "cannot read the workbook"),
     ],
 )
@@ -344,6 +394,27 @@ def test_a_sheet_that_cannot_be_used_at_all_is_a_usage_error(
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {sheet}: {problem}")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_sheet_counts_attendance_occasions_and_refuses_absurd_counts(tmp_path: Path) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(
+        "姓名,服务质量,退款率,纠纷处理,团队协作,执行力,迟到次数,请假次数,旷工次数\n"
+        "Ann,A,1%,A,A,A,0,1,0\nBob,A,1%,A,A,A,0,40,0\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["kpi", "--sheet", str(sheet), "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [(a["name"], a["score"]) for a in data["agents"]] == [("Ann", 125)]
+    assert data["bad_rows"] == [
+        {
+            "row": 3,
+            "name": "Bob",
+            "problem": "请假次数: '40' occasions is more than a month can hold (at most 31); "
+            "count each occasion once however many days it lasted (a 3-day leave is 1 occasion)",
+        }
+    ]
 
 
 def test_a_clean_sheet_exits_0(tmp_path: Path) -> None:

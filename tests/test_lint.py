@@ -6,22 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csr_cli.lint.checker import (
-    apply_fixes,
-    fix_text,
-    lint_report,
-    lint_text,
-    luhn_valid,
-    shop_data,
-    valid_id_card,
-)
-from csr_cli.phrasebook.schema import layer_files, load_all
+from csr_cli.lint.checker import apply_fixes, fix_text, lint_report, lint_text, shop_data
+from csr_cli.lint.personal import luhn_valid, valid_id_card
 
 # (draft, [(code, the text it points at), …] in order)
 DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "不好意思，这个不能便宜了",
         [
+            ("no-polite-address", ""),  # a refusal addresses the buyer
             ("blunt-phrase", "不好意思"),
             ("refusal-no-reason", "不能"),
             ("blunt-phrase", "不能便宜了"),
@@ -62,7 +55,6 @@ DRAFTS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("非常抱歉亲，这款不支持退货", [("refusal-no-reason", "不支持")]),
     ("亲，因为是定制款，不支持退货", [("refusal-no-apology", "不支持")]),
-    ("已经发货了，单号在订单里可以看到，请留意查收", [("no-polite-address", "")]),
     (
         "亲，我这边帮我同事问了一下，我觉得这个问题我也处理不了，我再帮您看看别的办法吧",
         [("first-person", "我")],
@@ -142,18 +134,6 @@ def test_clean_reply_raises_nothing(draft: str) -> None:
     assert lint_text(draft) == []
 
 
-BUNDLED_VARIANTS = [
-    (entry.id, number, text)
-    for entry in load_all([f for f in layer_files() if f.layer == "bundled"])
-    for number, text in enumerate(entry.variants, 1)
-]
-
-
-@pytest.mark.parametrize(("entry_id", "number", "text"), BUNDLED_VARIANTS)
-def test_every_bundled_variant_passes_lint(entry_id: str, number: int, text: str) -> None:
-    assert [p.describe() for p in lint_text(text)] == []
-
-
 def test_positions_are_character_offsets_with_line_and_column() -> None:
     text = "亲，您好\n不好意思，您的电话13800138000"
     problems = lint_text(text)
@@ -172,16 +152,13 @@ def test_describe_is_one_readable_line() -> None:
 
 
 FIXES = [
-    ("不好意思，这个不能便宜了", "非常抱歉，这个无法再低了"),
+    ("不好意思，这个不能便宜了", "亲，非常抱歉，这个无法再低了"),
     ("你好，这个不行", "您好，这个无法帮到您"),
     ("亲，快递到不了您那边，但是可以发EMS", "亲，快递无法到达您那边，不过可以发EMS"),
     ("您的电话13800138000，邮箱abc@qq.com", "您的电话138****8000，邮箱a***@qq.com"),
     ("亲，证件号11010519491231002X", "亲，证件号110***********002X"),
     ("亲，卡号6225880137000007", "亲，卡号************0007"),
-    (
-        "已经发货了，单号在订单里可以看到，请留意查收",
-        "亲，已经发货了，单号在订单里可以看到，请留意查收",
-    ),
+    ("欢迎光临小美家，有什么可以帮到的", "亲，欢迎光临小美家，有什么可以帮到的"),
     # advice, not a drop-in replacement: left for the agent
     ("这个我不知道，您自己选吧", "这个我不知道，您自己选吧"),
     ("亲，保证明天到", "亲，保证明天到"),
@@ -242,13 +219,19 @@ def test_overlapping_fixes_keep_the_first() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="亲您我你不能行好意思但是因为抱歉无法0123456789 -@.a\n，。", max_size=60))
-def test_positions_and_fixes_hold_for_any_text(text: str) -> None:
-    for problem in lint_text(text):
+@given(
+    st.text(
+        alphabet="亲您我你不能行好意思但是因为抱歉无法讲價呵神马灰常知道了哦0123456789 -·“@.a\n，。",
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_positions_and_fixes_hold_for_any_text(text: str, opening: bool) -> None:
+    for problem in lint_text(text, opening=opening):
         assert 0 <= problem.start <= problem.end <= len(text)
         assert text[problem.start : problem.end] == problem.text
         before = text[: problem.start]
         assert problem.line == before.count("\n") + 1
         assert problem.column == len(before) - (before.rfind("\n") + 1) + 1
-    fixed = fix_text(text)
-    assert [p for p in lint_text(fixed) if p.fix is not None] == []
+    fixed = fix_text(text, opening=opening)
+    assert [p for p in lint_text(fixed, opening=opening) if p.fix is not None] == []

@@ -29,11 +29,12 @@ def test_problems_exit_1_one_line_each() -> None:
     result = runner.invoke(app, ["lint", "不好意思，这个不能便宜了"])
     assert result.exit_code == 1
     assert result.stdout == (
+        "1:1 no-polite-address: a refusal without 您 or 亲; address the buyer → 亲，\n"
         "1:1 blunt-phrase “不好意思”: blunt wording the house tone avoids → 非常抱歉\n"
         "1:8 refusal-no-reason “不能”: a refusal without a reason; say why with 因为… → 因为…\n"
         "1:8 blunt-phrase “不能便宜了”: blunt wording the house tone avoids → 无法再低了\n"
     )
-    assert result.stderr == "✗ 3 problems (2 fixable with --fix)\n"
+    assert result.stderr == "✗ 4 problems (3 fixable with --fix)\n"
 
 
 def test_reads_stdin_when_no_text_or_a_dash_is_given() -> None:
@@ -278,4 +279,84 @@ def test_on_a_terminal_the_draft_is_shown_above_the_problems(
     assert result.stdout.splitlines() == [
         "亲，这款很好看，但是偏小一码",
         "1:9 blunt-phrase “但是”: blunt wording the house tone avoids → 不过",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("draft", "line"),
+    [
+        ("知道了", "1:1 bare-reply “知道了”"),
+        ("亲，这个不讲价的哦", "1:5 blunt-phrase “不讲价”"),
+        ("这个不是我们的质量问题哦", "1:3 blame-shifting “不是我们的质量问题”"),
+        ("亲，呵呵", "1:3 slang “呵呵”"),
+        ("亲，保证不起球", "1:3 promise “保证不起球”"),
+        ("親，這個不 講 價", "1:5 blunt-phrase “不 講 價”"),
+    ],
+)
+def test_forbidden_forms_through_the_cli(draft: str, line: str) -> None:
+    result = runner.invoke(app, ["lint", draft])
+    assert result.exit_code == 1
+    assert any(text.startswith(line + ":") for text in result.stdout.splitlines()), result.stdout
+
+
+def test_an_ordinary_sentence_needs_no_polite_address_but_an_opening_does() -> None:
+    text = "已经发货了，单号在订单里可以看到，请留意查收"
+    plain = runner.invoke(app, ["lint", text])
+    assert plain.exit_code == 0, plain.output
+    assert plain.stderr == "✓ no problems\n"
+    opening = runner.invoke(app, ["lint", "--opening", text])
+    assert opening.exit_code == 1
+    assert opening.stdout == (
+        "1:1 no-polite-address: the opening of a conversation without 您 or 亲; "
+        "address the buyer → 亲，\n"
+    )
+    fixed = runner.invoke(app, ["lint", "--opening", "--fix", "--no-copy", text])
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout == f"亲，{text}\n"
+
+
+def test_a_slang_fix_through_the_cli(clip: RecordingClipboard) -> None:
+    result = runner.invoke(app, ["lint", "--fix", "亲亲亲，神马情况呀"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "亲，什么情况呀\n"
+    assert clip.copies == ["亲，什么情况呀"]
+
+
+CONTEXT = """\
+entries:
+  - id: my-hello
+    title: My hello
+    tags: [greeting]
+    variants:
+      - 欢迎来到小店，有什么可以帮到的
+  - id: my-shipped
+    title: Shipped
+    tags: [shipping]
+    variants:
+      - 已经发货了，单号在订单里可以看到，请留意查收
+"""
+
+
+def test_reply_lints_an_own_phrase_in_its_entrys_context(clip: RecordingClipboard) -> None:
+    write_phrasebook(paths.personal_phrasebook(), CONTEXT)
+    hello = runner.invoke(app, ["reply", "my-hello"])
+    assert hello.exit_code == 0, hello.output
+    assert hello.stderr == (
+        "! 'my-hello' (personal phrase) breaks the house tone; check it before sending:\n"
+        "  1:1 no-polite-address: the opening of a conversation without 您 or 亲; "
+        "address the buyer → 亲，\n"
+        "✓ copied to the clipboard\n"
+    )
+    shipped = runner.invoke(app, ["reply", "my-shipped"])
+    assert shipped.exit_code == 0, shipped.output
+    assert shipped.stderr == "✓ copied to the clipboard\n"
+
+
+def test_check_lints_phrases_in_their_entrys_context() -> None:
+    path = write_phrasebook(paths.personal_phrasebook(), CONTEXT)
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:6: entry 'my-hello', field 'variants[1]': no-polite-address: the opening of a "
+        "conversation without 您 or 亲; address the buyer; write “亲，”"
     ]

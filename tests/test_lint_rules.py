@@ -43,15 +43,17 @@ def test_the_users_tone_file_extends_the_rules() -> None:
         "  - {phrase: 但是, replacement: 不过呢}\n"
         "promises:\n  - {phrase: 包退包换, suggestion: 按退换规则说明}\n"
         "allow: [不知道]\n"
-        "polite:\n  min_chars: 4\n",
+        "polite:\n  min_chars: 4\n  greetings: [哈罗]\n",
     )
     problems = lint_text("没货了，但是包退包换，不知道")
     assert [(p.code, p.text, p.suggestion) for p in problems] == [
-        ("no-polite-address", "", "亲，"),
         ("blunt-phrase", "没货", "暂时缺货"),
         ("blunt-phrase", "但是", "不过呢"),  # the shop's rewrite replaces the bundled one
         ("promise", "包退包换", "按退换规则说明"),
     ]
+    # the shop's own greeting opens a conversation, which must address the buyer
+    assert [p.code for p in lint_text("哈罗，在的，请问要哪个颜色")] == ["no-polite-address"]
+    assert lint_text("哈罗亲，在的，请问要哪个颜色") == []
 
 
 def test_rules_option_files_come_last(tmp_path: Path) -> None:
@@ -84,7 +86,7 @@ def test_the_merged_rules_are_cached_and_rebuilt_when_a_file_changes(
 BAD_FILES = [
     (
         "other: 1\n",
-        "unknown key 'other'; allowed keys: banned, promises, review_manipulation, refusal, polite, first_person, bare, allow",
+        "unknown key 'other'; allowed keys: banned, slang, blame, promises, review_manipulation, refusal, polite, first_person, fold, bare, endings, allow",
     ),
     ("banned: {phrase: x}\n", "'banned' must be a list of rules"),
     (
@@ -97,15 +99,29 @@ BAD_FILES = [
     ),
     (
         "banned:\n  - {phrase: 不行, replacement: 无法, severity: high}\n",
-        "banned #1 ('不行'), field 'severity': unknown field; allowed: except, fix, phrase, replacement",
+        "banned #1 ('不行'), field 'severity': unknown field; allowed: except, fix, pattern, phrase, replacement",
     ),
     (
         "banned:\n  - {phrase: 不行, replacement: 无法, fix: maybe}\n",
         "banned #1 ('不行'), field 'fix': must be true or false",
     ),
     (
-        "banned:\n  - {pattern: 不.行, replacement: 无法}\n",
-        "banned #1 ('不.行'), field 'pattern': unknown field; allowed: except, fix, phrase, replacement",
+        "slang:\n  - {pattern: '呵(', replacement: 不用}\n",
+        "slang #1 ('呵('), field 'pattern': not a valid regular expression: missing ), "
+        "unterminated subpattern at position 1",
+    ),
+    (
+        "blame:\n  - {phrase: 不关我事, suggestion: x}\n",
+        "blame #1 ('不关我事'), field 'suggestion': unknown field; allowed: except, fix, pattern, phrase, replacement",
+    ),
+    (
+        "fold:\n  traditional: [講]\n",
+        "fold, field 'traditional': '講' is not pairs of a traditional and its simplified "
+        "character, e.g. [講讲]",
+    ),
+    (
+        "fold:\n  ignore: '-'\n",
+        "fold, field 'ignore': must be a list of one character each, e.g. ['·', '-']",
     ),
     (
         "promises:\n  - {phrase: 一定, pattern: 一定, suggestion: x}\n",
@@ -125,12 +141,13 @@ BAD_FILES = [
     ),
     (
         "polite:\n  words: [您]\n  tone: warm\n",
-        "polite, field 'tone': unknown field; allowed: words, except, min_chars",
+        "polite, field 'tone': unknown field; allowed: words, except, min_chars, greetings, "
+        "opening_tags",
     ),
     ("allow: 400-800\n", "'allow': must be a list of phrases, e.g. [不错, 不客气]"),
     (
         "- just a list\n",
-        "the tone rules must be a mapping with keys banned, promises, review_manipulation, refusal, polite, first_person, bare, allow",
+        "the tone rules must be a mapping with keys banned, slang, blame, promises, review_manipulation, refusal, polite, first_person, fold, bare, endings, allow",
     ),
 ]
 

@@ -16,7 +16,7 @@ The map of the package, one line each:
                   content checks
     search/       text terms, lexicon, the index build, ranking, learning from use
     policy/       the shop policy and the calculators (refund, compensate, returns, shipping)
-    lint/         the house-tone rules file and the checker (incl. personal data)
+    lint/         the house-tone rules, the tone and personal-data checks, the checker
     kpi/          the monthly KPI: scoring, the scheme file, team sheets
     picker/       the interactive picker: its model and its prompt_toolkit screen
     infrastructure: paths, config, errors, datafile (every data file's loader), fileio,

@@ -161,10 +161,11 @@ def shipping_quote(
     )
 
 
-def lint_reply(text: str, *, allow: Iterable[str] = ()) -> list[Problem]:
+def lint_reply(text: str, *, allow: Iterable[str] = (), opening: bool = False) -> list[Problem]:
     """Every house-tone problem in a draft reply; `allow` lists the shop's own data (its phone,
-    its address) that may appear in it."""
-    return lint_text(text, allow=allow)
+    its address) that may appear in it; `opening` says the reply starts the conversation, so it
+    must address the buyer (亲/您), as greetings and refusals always must."""
+    return lint_text(text, allow=allow, opening=opening)
 
 
 def _money(value: Amount, field: str) -> Decimal:

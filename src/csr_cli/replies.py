@@ -278,6 +278,13 @@ def _tone_problems(entry: Entry, text: str, config: Mapping[str, str]) -> tuple[
     if entry.layer == "bundled":
         return ()
     from csr_cli.lint.checker import lint_text, shop_data
+    from csr_cli.lint.rules import load_rules
 
-    problems = lint_text(text, allow=shop_data(config.values()))
+    rules = load_rules()
+    problems = lint_text(
+        text,
+        rules,
+        allow=shop_data(config.values()),
+        opening=rules.opens_conversation(entry.tags),
+    )
     return tuple(problem.describe() for problem in problems)

@@ -48,9 +48,17 @@ def kpi(
     disputes: Annotated[str | None, _option("disputes", "G", "纠纷处理 disputes grade.")] = None,
     teamwork: Annotated[str | None, _option("teamwork", "G", "团队协作 teamwork grade.")] = None,
     execution: Annotated[str | None, _option("execution", "G", "执行力 execution grade.")] = None,
-    late: Annotated[str | None, _option("late", "N", "迟到 late arrivals.")] = None,
-    leave: Annotated[str | None, _option("leave", "N", "请假 days of leave.")] = None,
-    absent: Annotated[str | None, _option("absent", "N", "旷工 days absent.")] = None,
+    late: Annotated[
+        str | None, _option("late", "N", "迟到 late arrivals this month (occasions).")
+    ] = None,
+    leave: Annotated[
+        str | None,
+        _option("leave", "N", "请假 times on leave this month: a 3-day leave is 1 occasion."),
+    ] = None,
+    absent: Annotated[
+        str | None,
+        _option("absent", "N", "旷工 times absent without leave: 2 days in a row is 1 occasion."),
+    ] = None,
     low_reviews: Annotated[
         str | None, _option("low_reviews", "N", "差评 low-quality reviews caused by after-sale.")
     ] = None,
@@ -96,9 +104,11 @@ def kpi(
 
     The four grades (--quality, --disputes, --teamwork, --execution: 优/良/中/差, A/B/C/D or
     excellent/good/fair/poor) and --refund-rate are required, so a forgotten grade never turns
-    into pay; counts default to 0 and --level to agent. In the default scheme a score below
-    70% of 130 (under 91) fails the review and earns no bonus; otherwise bonus = 1000 × score
-    ÷ 130, rounded half-up to the fen. Additions may lift the score above 130, but the bonus
+    into pay; counts default to 0 and --level to agent. Attendance deducts per occasion, as
+    the scheme says (请假一次扣5分): --late, --leave and --absent count occasions in the month,
+    not days (at most 31 each). In the default scheme a score below 70% of 130 (under 91)
+    fails the review and earns no bonus; otherwise bonus = 1000 × score ÷ 130, rounded
+    half-up to the fen. Additions may lift the score above 130, but the bonus
     stops at 1000. The numbers come from the KPI policy (policies/kpi.yaml), which a shop
     overrides with --policy FILE, CSR_KPI_POLICY or kpi.yaml in the config dir.
 

@@ -37,6 +37,14 @@ FixOpt = Annotated[
     bool,
     typer.Option("--fix", help="Print and copy the text with the safe replacements applied."),
 ]
+OpeningOpt = Annotated[
+    bool,
+    typer.Option(
+        "--opening",
+        help="The draft opens the conversation: it must address the buyer with 亲 or 您 "
+        "(greetings and refusals always must).",
+    ),
+]
 RulesOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -51,12 +59,13 @@ RulesOpt = Annotated[
 def lint(
     text: TextArg = None,
     fix: FixOpt = False,
+    opening: OpeningOpt = False,
     rules: RulesOpt = None,
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a draft reply for blunt wording, refusals without apology or reason, promises,
-    review manipulation and customers' personal data; exit 1 when it finds any."""
+    """Check a draft reply for blunt wording, slang, blame, refusals without apology or reason,
+    promises, review manipulation and customers' personal data; exit 1 when it finds any."""
     # Imported here: the checker's regexes are compiled only when something is checked.
     from csr_cli.lint.checker import lint_report, shop_data
     from csr_cli.lint.rules import load_rules
@@ -67,6 +76,7 @@ def lint(
         # the shop's own return phone and address (csr config) may appear in a reply
         allow=shop_data(load_config().values()),
         fix=fix,
+        opening=opening,
     )
 
     def render() -> None:
@@ -133,7 +143,7 @@ def _render_problems(report: LintReport) -> None:
 
 
 def _colour(problem: Problem) -> str:
-    from csr_cli.lint.checker import PERSONAL_CODES
+    from csr_cli.lint.personal import PERSONAL_CODES
 
     return "red" if problem.code in PERSONAL_CODES else "yellow"
 

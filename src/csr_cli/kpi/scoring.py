@@ -55,6 +55,10 @@ ITEM_LABELS = {
     "attendance": "考勤",
 }
 REQUIRED = ("quality", "refund_rate", "disputes", "teamwork", "execution")
+ATTENDANCE = ("late", "leave", "absent")
+# The scheme deducts per occasion (请假一次扣5分): a 3-day leave is one occasion, and no
+# month holds more occasions of one kind than it has days.
+MAX_OCCASIONS = 31
 HUNDRED = Decimal(100)
 
 
@@ -121,6 +125,10 @@ class KpiInput:
     praise: int = 0
     outstanding: int = 0
     level: Level = Level.agent
+
+    def __post_init__(self) -> None:
+        for key in ATTENDANCE:
+            check_occasions(getattr(self, key), key)
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,28 @@ def parse_count(text: str) -> int:
     return int(raw)
 
 
+def check_occasions(count: int, field: str) -> int:
+    """A month's occasions of late arrival, leave or absence: 0 to MAX_OCCASIONS."""
+    if not 0 <= count <= MAX_OCCASIONS:
+        raise UsageError(f"{field}: {_too_many(str(count))}", fields=(field,))
+    return count
+
+
+def parse_occasions(text: str) -> int:
+    """Occasions in one month (迟到/请假/旷工 each count once, however many days they last)."""
+    count = parse_count(text)
+    if count > MAX_OCCASIONS:
+        raise UsageError(_too_many(f"'{text.strip()}'"))
+    return count
+
+
+def _too_many(count: str) -> str:
+    return (
+        f"{count} occasions is more than a month can hold (at most {MAX_OCCASIONS}); count each "
+        "occasion once however many days it lasted (a 3-day leave is 1 occasion)"
+    )
+
+
 def parse_points(text: str, allowed: PointRange, *, zero_is_none: bool = False) -> int:
     raw = text.strip()
     if re.fullmatch(r"\d+", raw):
@@ -266,9 +296,9 @@ def parse_input(
         disputes=value("disputes", parse_grade),
         teamwork=value("teamwork", parse_grade),
         execution=value("execution", parse_grade),
-        late=optional("late", parse_count, 0),
-        leave=optional("leave", parse_count, 0),
-        absent=optional("absent", parse_count, 0),
+        late=optional("late", parse_occasions, 0),
+        leave=optional("leave", parse_occasions, 0),
+        absent=optional("absent", parse_occasions, 0),
         low_reviews=optional("low_reviews", parse_count, 0),
         complaints=optional("complaints", lambda t: parse_complaints(t, policy.complaint), ()),
         praise=optional("praise", parse_count, 0),
@@ -311,6 +341,7 @@ def score_items(review: KpiInput, policy: KpiPolicy) -> tuple[Item, ...]:
         grade: Grade = getattr(review, key)
         return item(key, grade.value, policy.grades[key][grade])
 
+    # occasions, not days: the scheme deducts per occasion (请假一次扣5分)
     attendance = f"late {review.late}, leave {review.leave}, absent {review.absent}"
     return (
         graded("quality"),

@@ -27,14 +27,20 @@ HEADERS = {
     **dict.fromkeys(("纠纷处理", "disputes"), "disputes"),
     **dict.fromkeys(("团队协作", "teamwork"), "teamwork"),
     **dict.fromkeys(("执行力", "execution"), "execution"),
-    **dict.fromkeys(("迟到", "late"), "late"),
-    **dict.fromkeys(("请假", "leave"), "leave"),
-    **dict.fromkeys(("旷工", "absent"), "absent"),
+    **dict.fromkeys(("迟到", "迟到次数", "late"), "late"),
+    **dict.fromkeys(("请假", "请假次数", "leave"), "leave"),
+    **dict.fromkeys(("旷工", "旷工次数", "absent"), "absent"),
     **dict.fromkeys(("差评", "low_reviews"), "low_reviews"),
     **dict.fromkeys(("投诉扣分", "投诉", "complaints", "complaint"), "complaints"),
     **dict.fromkeys(("表扬", "praise"), "praise"),
     **dict.fromkeys(("突出表现", "outstanding"), "outstanding"),
     **dict.fromkeys(("级别", "level"), "level"),
+}
+# Attendance counts occasions (请假一次扣5分); a column of days would be read as occasions.
+DAY_COLUMNS = {
+    **dict.fromkeys(("迟到天数", "late_days"), "迟到/late"),
+    **dict.fromkeys(("请假天数", "leave_days"), "请假/leave"),
+    **dict.fromkeys(("旷工天数", "absent_days", "absence_days"), "旷工/absent"),
 }
 RESULT_COLUMNS = (
     *("rank", "name", "level", "quality", "refund_rate", "disputes", "teamwork", "execution"),
@@ -127,6 +133,11 @@ def _columns(path: Path, header: list[str]) -> tuple[dict[int, str], tuple[str, 
     for index, text in enumerate(header):
         normal = "_".join(text.strip().lower().replace("-", " ").split())
         key = HEADERS.get(normal)
+        if normal in DAY_COLUMNS:
+            raise UsageError(
+                f"{path}: column {text.strip()} counts days, but the scheme deducts per occasion "
+                f"(a 3-day leave is 1); name it {DAY_COLUMNS[normal]} and give occasions"
+            )
         if key is None:
             if normal:
                 ignored.append(text.strip())

@@ -18,8 +18,11 @@ from csr_cli import paths
 from csr_cli.datafile import cached_json, read_yaml
 from csr_cli.errors import PolicyError
 
-CACHE_SCHEMA = "1"
-PHRASE_SECTIONS = ("banned", "promises", "review_manipulation")
+CACHE_SCHEMA = "2"
+# section -> the problem code it reports; banned-like sections hold drop-in replacements
+REPLACING_SECTIONS = {"banned": "blunt-phrase", "slang": "slang", "blame": "blame-shifting"}
+ADVISING_SECTIONS = {"promises": "promise", "review_manipulation": "review-manipulation"}
+PHRASE_SECTIONS = (*REPLACING_SECTIONS, *ADVISING_SECTIONS)
 # section -> {key in the file: ToneRules field}
 SETTING_SECTIONS: dict[str, dict[str, str]] = {
     "refusal": {
@@ -28,10 +31,17 @@ SETTING_SECTIONS: dict[str, dict[str, str]] = {
         "apology": "apology_words",
         "reason": "reason_words",
     },
-    "polite": {"words": "polite_words", "except": "polite_except", "min_chars": "polite_min_chars"},
+    "polite": {
+        "words": "polite_words",
+        "except": "polite_except",
+        "min_chars": "polite_min_chars",
+        "greetings": "polite_greetings",
+        "opening_tags": "polite_opening_tags",
+    },
     "first_person": {"min_chars": "first_person_min_chars", "min_count": "first_person_min_count"},
+    "fold": {"ignore": "fold_ignore", "traditional": "fold_traditional"},
 }
-WORD_LISTS = ("bare", "allow")
+WORD_LISTS = ("bare", "endings", "allow")
 
 
 @dataclass(frozen=True)
@@ -46,19 +56,30 @@ class PhraseRule:
 @dataclass(frozen=True)
 class ToneRules:
     banned: tuple[PhraseRule, ...] = ()
+    slang: tuple[PhraseRule, ...] = ()
+    blame: tuple[PhraseRule, ...] = ()
     promises: tuple[PhraseRule, ...] = ()
     review_manipulation: tuple[PhraseRule, ...] = ()
     bare: tuple[str, ...] = ()
+    endings: tuple[str, ...] = ()
     refusal_words: tuple[str, ...] = ()
     refusal_except: tuple[str, ...] = ()
     apology_words: tuple[str, ...] = ()
     reason_words: tuple[str, ...] = ()
     polite_words: tuple[str, ...] = ()
     polite_except: tuple[str, ...] = ()
-    polite_min_chars: int = 12
+    polite_min_chars: int = 1
+    polite_greetings: tuple[str, ...] = ()
+    polite_opening_tags: tuple[str, ...] = ()
     first_person_min_chars: int = 30
     first_person_min_count: int = 3
+    fold_ignore: tuple[str, ...] = ()
+    fold_traditional: tuple[str, ...] = ()  # pairs: a traditional character, its simplified one
     allow: tuple[str, ...] = ()
+
+    def opens_conversation(self, tags: Sequence[str]) -> bool:
+        """Whether a phrase with these tags is sent first in a conversation (a greeting)."""
+        return not set(tags).isdisjoint(self.polite_opening_tags)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToneRules:
@@ -168,9 +189,9 @@ def _phrase_rule(raw: object, section: str, where: str) -> PhraseRule:
         raise PolicyError(
             f"{where}: each rule must be a mapping, e.g. {{phrase: …, suggestion: …}}"
         )
-    banned = section == "banned"
+    banned = section in REPLACING_SECTIONS
     advice = "replacement" if banned else "suggestion"
-    allowed = {"phrase", advice, "except"} | ({"fix"} if banned else {"pattern"})
+    allowed = {"phrase", "pattern", advice, "except"} | ({"fix"} if banned else set())
     label = f"{where} ('{raw.get('phrase') or raw.get('pattern')}')"
     unknown = sorted(set(raw) - allowed, key=str)
     if unknown:
@@ -178,8 +199,7 @@ def _phrase_rule(raw: object, section: str, where: str) -> PhraseRule:
             f"{label}, field '{unknown[0]}': unknown field; allowed: {', '.join(sorted(allowed))}"
         )
     if ("phrase" in raw) == ("pattern" in raw):
-        need = "a phrase" if banned else "either a phrase or a pattern"
-        raise PolicyError(f"{label}, field 'phrase': each rule needs {need}")
+        raise PolicyError(f"{label}, field 'phrase': each rule needs either a phrase or a pattern")
     key = "phrase" if "phrase" in raw else "pattern"
     text = _text(raw[key], f"{label}, field '{key}'")
     if key == "pattern":
@@ -214,9 +234,24 @@ def _settings(raw: object, section: str, path: Path) -> dict[str, Any]:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise PolicyError(f"{where}: must be a whole number of at least 1")
             result[keys[key]] = value
+        elif key == "ignore":
+            result[keys[key]] = _characters(value, where, 1, "one character each, e.g. ['·', '-']")
+        elif key == "traditional":
+            result[keys[key]] = _characters(
+                value, where, 2, "pairs of a traditional and its simplified character, e.g. [講讲]"
+            )
         else:
             result[keys[key]] = _words(value, where)
     return result
+
+
+def _characters(raw: object, where: str, size: int, shape: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise PolicyError(f"{where}: must be a list of {shape}")
+    for item in raw:
+        if len(item) != size:
+            raise PolicyError(f"{where}: '{item}' is not {shape}")
+    return tuple(raw)
 
 
 def _words(raw: object, where: str) -> tuple[str, ...]:

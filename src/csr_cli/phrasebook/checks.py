@@ -333,12 +333,14 @@ def _tone(found: list[_Found]) -> Iterator[Problem]:
     for item in found:
         for number, text in enumerate(item.entry.variants, start=1):
             part = f"variants[{number}]"
-            for problem in lint_text(text, rules):
+            opening = rules.opens_conversation(item.entry.tags)
+            for problem in lint_text(text, rules, opening=opening):
                 hint = f"; write “{problem.suggestion}”" if problem.suggestion else ""
+                quoted = f" “{problem.text}”" if problem.text else ""
                 yield Problem(
                     item.entry.source,
                     item.line(part),
                     item.entry.id,
                     part,
-                    f"{problem.code} “{problem.text}”: {problem.message}{hint}",
+                    f"{problem.code}{quoted}: {problem.message}{hint}",
                 )
