@@ -1,3 +1,3 @@
-from csr_cli.cli import main
+from csr_cli.fastpath import main
 
 main()

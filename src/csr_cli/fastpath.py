@@ -1,0 +1,409 @@
+"""The `csr` entry point: plain runs of the hot commands without importing Typer.
+
+Typer costs more to import than `csr reply` costs to run, so the entry point first tries a
+dispatch table compiled from the Typer app's own click commands (`cli.compile_table`): each hot
+command's parameters with their flags, types, defaults and choices. A plain invocation — known
+options, valid values, the right number of arguments — is parsed with it and the command
+function itself is called, with the same error handling as `cli.CsrGroup`. Anything else (help,
+completion, an unknown or malformed option, a value Typer would refuse, `--`, any other command,
+a missing or stale table) goes to Typer unchanged, so the options keep one source and every
+error message stays Typer's. CSR_NO_FASTPATH=1 always takes the Typer path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import types
+import zlib
+from typing import Any
+
+from csr_cli import __version__
+
+# The commands the table covers: the ones an agent runs all day.
+HOT_COMMANDS = ("reply", "search", "refund", "compensate", "return-check", "shipping")
+NO_FASTPATH_ENV = "CSR_NO_FASTPATH"
+# Bump when the table's layout changes.
+TABLE_FORMAT = 1
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_COMMANDS_DIR = os.path.join(_PACKAGE, "commands")
+
+Param = dict[str, Any]
+
+
+def disabled() -> bool:
+    return os.environ.get(NO_FASTPATH_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def table_key() -> str:
+    """What the table was compiled from: csr's version, this package and its command sources.
+
+    Stat'ing a dozen files costs microseconds, hashing their text would cost milliseconds."""
+    parts = [str(TABLE_FORMAT), __version__, _PACKAGE]
+    sources = [os.path.join(_PACKAGE, name) for name in ("cli.py", "fastpath.py")]
+    with os.scandir(_COMMANDS_DIR) as listing:
+        sources += sorted(entry.path for entry in listing if entry.name.endswith(".py"))
+    for source in sources:
+        try:
+            stat = os.stat(source)
+        except OSError:
+            continue
+        parts.append(f"{os.path.basename(source)}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
+def table_path() -> str:
+    from csr_cli import paths
+
+    return str(paths.cache_dir() / f"fastpath-{zlib.crc32(_PACKAGE.encode()):08x}.json")
+
+
+def load_table() -> dict[str, Any] | None:
+    """The compiled table if it is current, else None."""
+    try:
+        with open(table_path(), encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(table, dict) or table.get("key") != table_key():
+        return None
+    return table
+
+
+def save_table(table: dict[str, Any]) -> None:
+    """Write the table for the next runs; a private file renamed into place, so racing writers
+    are safe. A cache that cannot be written only costs speed."""
+    target = table_path()
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(table, ensure_ascii=False))
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+class _Unplain(Exception):
+    """The command line is not one the fast path handles; Typer takes it."""
+
+
+def parse(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
+    """The raw values (strings, lists of strings, True for flags) of a plain command line, as
+    click's parser would give them; raises _Unplain for anything click would refuse or treat
+    specially."""
+    params: list[Param] = spec["params"]
+    by_flag = {
+        flag: param for param in params if param["kind"] == "option" for flag in param["opts"]
+    }
+    raw: dict[str, Any] = {}
+    positionals: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            raise _Unplain
+        if arg[:1] != "-" or len(arg) == 1:
+            positionals.append(arg)
+            continue
+        explicit: str | None = None
+        if arg.startswith("--"):
+            flag, eq, value = arg.partition("=")
+            if eq:
+                explicit = value
+        else:
+            flag = arg[:2]
+            if len(arg) > 2:
+                explicit = arg[2:]
+                if explicit.startswith("="):
+                    raise _Unplain
+        param = by_flag.get(flag)
+        if param is None:
+            raise _Unplain
+        if param["type"] == "flag":
+            if explicit is not None:
+                raise _Unplain
+            raw[param["name"]] = True
+            continue
+        if explicit is None:
+            if not rest:
+                raise _Unplain
+            explicit = rest.pop(0)
+        if param["multiple"]:
+            raw.setdefault(param["name"], []).append(explicit)
+        else:
+            raw[param["name"]] = explicit
+    arguments = [param for param in params if param["kind"] == "argument"]
+    for param in arguments:
+        if param["nargs"] == -1:
+            if len(arguments) != 1:
+                raise _Unplain
+            raw[param["name"]], positionals = positionals, []
+        elif positionals:
+            raw[param["name"]] = positionals.pop(0)
+    if positionals:
+        raise _Unplain
+    for param in params:
+        if param["required"] and raw.get(param["name"]) in (None, []):
+            raise _Unplain
+    return raw
+
+
+def convert(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments Typer would pass: typed values, enums, lists and defaults."""
+    values: dict[str, Any] = {}
+    for param in spec["params"]:
+        name = param["name"]
+        if name not in raw:
+            values[name] = _enum(param, param["default"])
+        elif param["multiple"] or param["nargs"] == -1:
+            items = [_one(param, item) for item in raw[name]]
+            values[name] = items or None
+        else:
+            values[name] = _one(param, raw[name])
+    return values
+
+
+def _one(param: Param, text: Any) -> Any:
+    kind = param["type"]
+    if kind in ("str", "flag"):
+        return text
+    if kind == "int":
+        try:
+            number = int(text)
+        except ValueError:
+            raise _Unplain from None
+        low, high = param.get("min"), param.get("max")
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise _Unplain
+        return number
+    if kind == "choice":
+        if text not in param["choices"]:
+            raise _Unplain
+        return _enum(param, text)
+    if kind == "path":
+        try:
+            os.stat(text)
+        except OSError:
+            pass
+        else:
+            if not os.access(text, os.R_OK):
+                raise _Unplain
+        from pathlib import Path
+
+        return Path(text)
+    raise _Unplain
+
+
+def _enum(param: Param, value: Any) -> Any:
+    if value is None or not param.get("enum"):
+        return value
+    return _target(param["enum"])(value)
+
+
+def _target(reference: str) -> Any:
+    from importlib import import_module
+
+    module, _, attribute = reference.partition(":")
+    return getattr(import_module(module), attribute)
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """The console script: the fast path when it applies, else the Typer app."""
+    if not _run_fast(sys.argv[1:]):
+        from csr_cli import cli
+
+        cli.main()
+
+
+def _run_fast(args: list[str]) -> bool:
+    """Run a plain hot command; False (having done nothing) when Typer should run instead."""
+    if disabled() or os.environ.get("CSR_DEBUG") == "1" or not args:
+        return False
+    if args[0] not in HOT_COMMANDS or any(name.endswith("_COMPLETE") for name in os.environ):
+        return False
+    if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
+        return False  # click re-wraps such streams; leave that to it
+    table = load_table()
+    if table is None:
+        return False
+    spec = table["commands"].get(args[0])
+    if spec is None:
+        return False
+    try:
+        kwargs = convert(spec, parse(spec, args[1:]))
+    except _Unplain:
+        return False
+    _install_typer_stand_in()
+    labels = {param["name"]: param["label"] for param in spec["params"]}
+    sys.exit(_call(_target(spec["target"]), kwargs, labels))
+
+
+def _utf8(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _call(function: Any, kwargs: dict[str, Any], labels: dict[str, str]) -> int:
+    """Call the command as Typer and `cli.CsrGroup.main` would; the exit code."""
+    from csr_cli.errors import CsrError
+
+    try:
+        try:
+            result = function(**kwargs)
+        except CsrError as exc:
+            if exc.fields:
+                exc.args = (exc.naming(labels),)
+            raise
+        except EOFError:
+            echo(err=True)
+            raise Abort() from None
+        except KeyboardInterrupt:
+            return 130
+        except OSError as exc:
+            import errno
+
+            if exc.errno != errno.EPIPE:
+                raise
+            sys.stdout = _Pacified(sys.stdout)
+            sys.stderr = _Pacified(sys.stderr)
+            return 1
+    except CsrError as exc:
+        echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except BaseException as exc:
+        kind = _click_kind(exc)
+        if kind == "exit":
+            return int(getattr(exc, "exit_code", 0))
+        if kind == "abort":
+            echo("", err=True)
+            return 130
+        raise
+    return result if isinstance(result, int) else 0
+
+
+def _click_kind(exc: BaseException) -> str | None:
+    """'exit' or 'abort' for this module's stand-ins and the real click exceptions."""
+    if isinstance(exc, Exit):
+        return "exit"
+    if isinstance(exc, Abort):
+        return "abort"
+    real = sys.modules.get("typer._click.exceptions")
+    if real is not None:
+        if isinstance(exc, real.Exit):
+            return "exit"
+        if isinstance(exc, real.Abort):
+            return "abort"
+    return None
+
+
+class _Pacified:
+    """click's PacifyFlushWrapper: after a broken pipe, the final flush must not complain."""
+
+    def __init__(self, wrapped: Any) -> None:
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        import errno
+
+        try:
+            self.wrapped.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+# --- the Typer stand-in -------------------------------------------------------------------
+#
+# The command modules import typer for their `Annotated[..., typer.Option(...)]` metadata, which
+# only matters when Typer builds the command. On the fast path `typer` is this stand-in: the
+# metadata is inert, `echo`, `Exit` and `Abort` behave as click's, and any other attribute
+# (e.g. `prompt` on a terminal) loads the real Typer and delegates to it.
+
+
+class Exit(Exception):
+    def __init__(self, code: int = 0) -> None:
+        super().__init__(code)
+        self.exit_code = code
+
+
+class Abort(RuntimeError):
+    pass
+
+
+class _Metadata:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.args = args
+        self.kwargs = kwargs
+
+
+_ANSI = r"\033\[[;?0-9]*[a-zA-Z]"
+
+
+def echo(
+    message: Any = None, file: Any = None, nl: bool = True, err: bool = False, color: Any = None
+) -> None:
+    """click.echo for text: ANSI codes are stripped unless the stream is a terminal."""
+    if isinstance(message, (bytes, bytearray)):
+        _real_typer().echo(message, file=file, nl=nl, err=err, color=color)
+        return
+    if file is None:
+        file = sys.stderr if err else sys.stdout
+    out = "" if message is None else str(message)
+    if nl:
+        out += "\n"
+    if not out:
+        file.flush()
+        return
+    if "\033" in out and (color is False or (color is None and not _isatty(file))):
+        import re
+
+        out = re.sub(_ANSI, "", out)
+    file.write(out)
+    file.flush()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:
+        return False
+
+
+_STAND_IN = types.ModuleType("typer", "csr's stand-in for typer on the fast path")
+
+
+def _install_typer_stand_in() -> None:
+    if "typer" in sys.modules:
+        return
+    for name, value in {
+        "Option": _Metadata,
+        "Argument": _Metadata,
+        "echo": echo,
+        "Exit": Exit,
+        "Abort": Abort,
+        "__getattr__": lambda name: getattr(_real_typer(), name),
+    }.items():
+        setattr(_STAND_IN, name, value)
+    sys.modules["typer"] = _STAND_IN
+
+
+def _real_typer() -> Any:
+    if sys.modules.get("typer") is _STAND_IN:
+        del sys.modules["typer"]
+    import typer
+
+    return typer
