@@ -18,8 +18,9 @@ from typer.exceptions import TyperException
 if TYPE_CHECKING:
     from typer import _click as click
 
-from csr_cli import __version__, fastpath
+from csr_cli import __version__
 from csr_cli.errors import CsrError, UsageError
+from csr_cli.state import deferred_writes
 
 # Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
 # Commands are imported and built only when invoked: typer evaluates every parameter of every
@@ -64,7 +65,8 @@ def load_command(name: str) -> click.Command:
 
 def _name_fields_by_flags(command: click.Command) -> None:
     """Make the core's errors name this command's flags: the field `shipping` reads
-    `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names."""
+    `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names.
+    (The fast path, commands/_fastpath.py, does the same with the labels in its table.)"""
     for sub in getattr(command, "commands", {}).values():
         _name_fields_by_flags(sub)
     callback = command.callback
@@ -74,7 +76,8 @@ def _name_fields_by_flags(command: click.Command) -> None:
 
     def named(*args: Any, **kwargs: Any) -> Any:
         try:
-            return callback(*args, **kwargs)
+            with deferred_writes():  # rotation and usage are written once the output is out
+                return callback(*args, **kwargs)
         except CsrError as exc:
             if exc.fields:
                 exc.args = (exc.naming(labels),)
@@ -112,6 +115,8 @@ class CsrGroup(TyperGroup):
         return self.commands[cmd_name]
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from csr_cli.commands import _fastpath as fastpath
+
         table = None if fastpath.disabled() else fastpath.load_table()
         self._listing = table["help"] if table else None
         try:
@@ -193,15 +198,7 @@ def root(
 
 
 def main() -> None:
-    """The Typer path of the console script (`csr_cli.fastpath.main` tries the table first)."""
-    args = sys.argv[1:]
-    wanted = args[:1] in ([name] for name in (*fastpath.HOT_COMMANDS, "--help", "-h"))
-    if wanted and not fastpath.disabled() and fastpath.load_table() is None:
-        try:
-            fastpath.save_table(compile_table())
-        except Exception:  # the table only saves time; Typer still runs the command below
-            if os.environ.get("CSR_DEBUG") == "1":
-                raise
+    """The Typer path of the console script (`csr_cli.__main__.main` tries the fast path first)."""
     app_command = typer.main.get_command(app)
     app_command.main(prog_name="csr")
 
@@ -210,10 +207,12 @@ def main() -> None:
 
 
 def compile_table() -> dict[str, Any]:
-    """What `csr_cli.fastpath` needs, read off the commands Typer builds: every command's help
+    """What the fast path (commands/_fastpath.py) needs, read off the commands Typer builds: every command's help
     texts (for `csr --help`) and the hot commands' parameters. A command with anything the fast
     path does not mirror exactly (an envvar, a callback, a type it does not know) is left out,
     so Typer always runs it."""
+    from csr_cli.commands import _fastpath as fastpath
+
     listing: dict[str, Any] = {}
     commands: dict[str, Any] = {}
     for name in COMMANDS:

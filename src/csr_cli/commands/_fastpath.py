@@ -1,4 +1,4 @@
-"""The `csr` entry point: plain runs of the hot commands without importing Typer.
+"""The fast path of the `csr` entry point: plain runs of the hot commands without Typer.
 
 Typer costs more to import than `csr reply` costs to run, so the entry point first tries a
 dispatch table compiled from the Typer app's own click commands (`cli.compile_table`): each hot
@@ -28,8 +28,8 @@ NO_FASTPATH_ENV = "CSR_NO_FASTPATH"
 # Bump when the table's layout changes.
 TABLE_FORMAT = 1
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
-_COMMANDS_DIR = os.path.join(_PACKAGE, "commands")
+_COMMANDS_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(_COMMANDS_DIR)
 
 Param = dict[str, Any]
 
@@ -43,7 +43,7 @@ def table_key() -> str:
 
     Stat'ing a dozen files costs microseconds, hashing their text would cost milliseconds."""
     parts = [str(TABLE_FORMAT), __version__, _PACKAGE]
-    sources = [os.path.join(_PACKAGE, name) for name in ("cli.py", "fastpath.py")]
+    sources = [os.path.join(_PACKAGE, "cli.py")]
     with os.scandir(_COMMANDS_DIR) as listing:
         sources += sorted(entry.path for entry in listing if entry.name.endswith(".py"))
     for source in sources:
@@ -86,6 +86,13 @@ def save_table(table: dict[str, Any]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def needs_table(args: list[str]) -> bool:
+    """Whether this run should compile the table for the next ones: a hot command or the root
+    help, with the table missing or stale."""
+    wanted = args[:1] in ([name] for name in (*HOT_COMMANDS, "--help", "-h"))
+    return wanted and not disabled() and load_table() is None
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -218,16 +225,8 @@ def _target(reference: str) -> Any:
 # --- running ------------------------------------------------------------------------------
 
 
-def main() -> None:
-    """The console script: the fast path when it applies, else the Typer app."""
-    if not _run_fast(sys.argv[1:]):
-        from csr_cli import cli
-
-        cli.main()
-
-
-def _run_fast(args: list[str]) -> bool:
-    """Run a plain hot command; False (having done nothing) when Typer should run instead."""
+def run(args: list[str]) -> bool:
+    """Run a plain hot command and exit; False (having done nothing) when Typer should run."""
     if disabled() or os.environ.get("CSR_DEBUG") == "1" or not args:
         return False
     if args[0] not in HOT_COMMANDS or any(name.endswith("_COMPLETE") for name in os.environ):
@@ -257,10 +256,12 @@ def _utf8(stream: Any) -> bool:
 def _call(function: Any, kwargs: dict[str, Any], labels: dict[str, str]) -> int:
     """Call the command as Typer and `cli.CsrGroup.main` would; the exit code."""
     from csr_cli.errors import CsrError
+    from csr_cli.state import deferred_writes
 
     try:
         try:
-            result = function(**kwargs)
+            with deferred_writes():
+                result = function(**kwargs)
         except CsrError as exc:
             if exc.fields:
                 exc.args = (exc.naming(labels),)
