@@ -164,18 +164,44 @@ def parse(spec: dict[str, Any], args: list[str]) -> dict[str, Any]:
 
 
 def convert(spec: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments Typer would pass: typed values, enums, lists and defaults."""
+    """The keyword arguments Typer would pass: typed values, lists and defaults; enum values
+    stay `_Member`s until `resolve`, so nothing is imported before the line is known plain."""
     values: dict[str, Any] = {}
     for param in spec["params"]:
         name = param["name"]
         if name not in raw:
-            values[name] = _enum(param, param["default"])
+            values[name] = _member(param, param["default"])
         elif param["multiple"] or param["nargs"] == -1:
             items = [_one(param, item) for item in raw[name]]
             values[name] = items or None
         else:
             values[name] = _one(param, raw[name])
     return values
+
+
+def resolve(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each enum value made a member of its Enum (importing its module)."""
+
+    def member(value: Any) -> Any:
+        if isinstance(value, _Member):
+            return _target(value.enum)(value.value)
+        if isinstance(value, list):
+            return [member(item) for item in value]
+        return value
+
+    return {name: member(value) for name, value in values.items()}
+
+
+class _Member:
+    def __init__(self, enum: str, value: str) -> None:
+        self.enum = enum
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Member) and (other.enum, other.value) == (self.enum, self.value)
+
+    def __repr__(self) -> str:
+        return f"_Member({self.enum!r}, {self.value!r})"
 
 
 def _one(param: Param, text: Any) -> Any:
@@ -194,7 +220,7 @@ def _one(param: Param, text: Any) -> Any:
     if kind == "choice":
         if text not in param["choices"]:
             raise _Unplain
-        return _enum(param, text)
+        return _member(param, text)
     if kind == "path":
         try:
             os.stat(text)
@@ -209,10 +235,10 @@ def _one(param: Param, text: Any) -> Any:
     raise _Unplain
 
 
-def _enum(param: Param, value: Any) -> Any:
+def _member(param: Param, value: Any) -> Any:
     if value is None or not param.get("enum"):
         return value
-    return _target(param["enum"])(value)
+    return _Member(param["enum"], value)
 
 
 def _target(reference: str) -> Any:
@@ -243,9 +269,10 @@ def run(args: list[str]) -> bool:
         kwargs = convert(spec, parse(spec, args[1:]))
     except _Unplain:
         return False
+    # From here on the line is the fast path's: only now are command modules imported.
     _install_typer_stand_in()
     labels = {param["name"]: param["label"] for param in spec["params"]}
-    sys.exit(_call(_target(spec["target"]), kwargs, labels))
+    sys.exit(_call(_target(spec["target"]), resolve(kwargs), labels))
 
 
 def _utf8(stream: Any) -> bool:
