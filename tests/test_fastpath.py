@@ -373,3 +373,21 @@ def test_parse_mirrors_click_or_declines(args: list[str], raw: dict[str, object]
             _fastpath.parse(SPEC, args)
     else:
         assert _fastpath.parse(SPEC, args) == raw
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_the_root_help_is_printed_again_exactly(table: Path, tmp_path: Path, flag: str) -> None:
+    """The first `csr --help` is Typer's and is kept; the next is printed by the fast path.
+    Another terminal width is a different help, rendered (and kept) anew."""
+    runs = [
+        run_line(flag, tmp_path / "first", fast=True),
+        run_line(flag, tmp_path / "again", fast=True),
+        run_line(flag, tmp_path / "typer", fast=False),
+    ]
+    assert [run["path"] for run in runs] == ["typer", "fast", "typer"]
+    assert runs[0] == {**runs[1], "path": "typer"} == runs[2]
+    assert "reply" in str(runs[1]["stdout"]) and runs[1]["exit"] == 0
+    os.environ["COLUMNS"] = "60"  # the autouse fixture restores it
+    narrow = run_line(flag, tmp_path / "narrow", fast=True)
+    assert narrow["path"] == "typer"
+    assert narrow["stdout"] != runs[0]["stdout"]

@@ -3,16 +3,23 @@ of the hot commands, see commands/_fastpath.py), else the Typer app."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Callable
 
-from csr_cli.commands import _fastpath
+# A run of csr is short and allocates few cycles; collecting them during the imports only
+# costs start-up time. The Typer path turns collection back on.
+gc.disable()
+
+from csr_cli.commands import _fastpath  # noqa: E402
 
 
 def main() -> None:
     args = sys.argv[1:]
     if _fastpath.run(args):
         return
+    gc.enable()
     from csr_cli import cli
 
     if _fastpath.needs_table(args):
@@ -22,7 +29,26 @@ def main() -> None:
         except Exception:  # the table only saves time; Typer still runs the command below
             if os.environ.get("CSR_DEBUG") == "1":
                 raise
-    cli.main()
+    if args in _fastpath.HELP_ARGS and not _fastpath.disabled():
+        _help_for_next_time(args, cli.main)
+    else:
+        cli.main()
+
+
+def _help_for_next_time(args: list[str], typer_main: Callable[[], None]) -> None:
+    """Run Typer's help, and keep what it printed for the fast path."""
+    recorder = _fastpath.Recorder(sys.stdout)
+    sys.stdout = recorder
+    try:
+        typer_main()
+    except SystemExit as exit_:
+        text = recorder.text()
+        if exit_.code in (0, None) and sys.stdout is recorder and text is not None:
+            _fastpath.save_help(args, text)
+        raise
+    finally:
+        if sys.stdout is recorder:
+            sys.stdout = recorder.wrapped
 
 
 if __name__ == "__main__":

@@ -55,10 +55,11 @@ def table_key() -> str:
     return "|".join(parts)
 
 
-def table_path() -> str:
+def table_path(kind: str = "fastpath") -> str:
+    """The table's file (or the help's, `fastpath-help`), one per installed csr."""
     from csr_cli import paths
 
-    return str(paths.cache_dir() / f"fastpath-{zlib.crc32(_PACKAGE.encode()):08x}.json")
+    return str(paths.cache_dir() / f"{kind}-{zlib.crc32(_PACKAGE.encode()):08x}.json")
 
 
 def load_table() -> dict[str, Any] | None:
@@ -76,16 +77,118 @@ def load_table() -> dict[str, Any] | None:
 def save_table(table: dict[str, Any]) -> None:
     """Write the table for the next runs; a private file renamed into place, so racing writers
     are safe. A cache that cannot be written only costs speed."""
-    target = table_path()
+    _write_json(table_path(), table)
+
+
+def _write_json(target: str, data: object) -> None:
     tmp = f"{target}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(table, ensure_ascii=False))
+            handle.write(json.dumps(data, ensure_ascii=False))
         os.replace(tmp, target)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+# --- the root help ------------------------------------------------------------------------
+#
+# `csr --help` is rendered by Typer with rich, which costs more than any command. What it prints
+# depends only on the commands (the table's key), the terminal and the environment, so the
+# Typer path keeps what it printed under exactly those, and the fast path prints it again.
+
+HELP_ARGS = (["--help"], ["-h"])
+_VOLATILE_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
+_KEPT_RENDERS = 8
+
+
+def help_key(args: list[str]) -> str:
+    """Everything the rendered help depends on besides the commands themselves."""
+    terminal = []
+    for fd in (0, 1, 2):
+        try:
+            size: object = tuple(os.get_terminal_size(fd))
+        except OSError:
+            size = None
+        terminal.append([os.isatty(fd), size])
+    # csr's own settings (folders, switches) do not change the root help; anything else might.
+    env = sorted(
+        (k, v) for k, v in os.environ.items() if k not in _VOLATILE_ENV and not k.startswith("CSR_")
+    )
+    encoding = getattr(sys.stdout, "encoding", None)
+    return json.dumps([args, terminal, encoding, env], ensure_ascii=False)
+
+
+def _help_path() -> str:
+    return table_path("fastpath-help")
+
+
+def cached_help(args: list[str]) -> str | None:
+    try:
+        with open(_help_path(), encoding="utf-8") as handle:
+            cache = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cache, dict) or cache.get("key") != table_key():
+        return None
+    text = cache.get("renders", {}).get(help_key(args))
+    return text if isinstance(text, str) else None
+
+
+def save_help(args: list[str], text: str) -> None:
+    """Keep the help Typer just printed (the last few renders, one per terminal set-up)."""
+    key = table_key()
+    try:
+        with open(_help_path(), encoding="utf-8") as handle:
+            cache = json.load(handle)
+        renders = cache["renders"] if cache.get("key") == key else {}
+    except (OSError, ValueError, KeyError, AttributeError):
+        renders = {}
+    renders.pop(help_key(args), None)
+    renders[help_key(args)] = text
+    kept = dict(list(renders.items())[-_KEPT_RENDERS:])
+    _write_json(_help_path(), {"key": key, "renders": kept})
+
+
+class Recorder:
+    """Stands in for sys.stdout while Typer prints the help, keeping a copy of the text."""
+
+    def __init__(self, wrapped: Any) -> None:
+        self.wrapped = wrapped
+        self.parts: list[str] = []
+        self.complete = True  # False once something may have written around the recorder
+
+    def write(self, text: str) -> int:
+        written = int(self.wrapped.write(text))  # click probes with b"", which must fail here
+        self.parts.append(text)
+        return written
+
+    def text(self) -> str | None:
+        """What was printed, or None if it may not all have gone through `write`."""
+        if not self.complete or not all(isinstance(part, str) for part in self.parts):
+            return None
+        return "".join(self.parts)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("buffer", "detach", "writelines", "reconfigure"):
+            self.complete = False
+        return getattr(self.wrapped, name)
+
+
+def _print_help(text: str) -> int:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EPIPE:
+            raise
+        sys.stdout = _Pacified(sys.stdout)
+        sys.stderr = _Pacified(sys.stderr)
+        return 1
+    return 0
 
 
 def needs_table(args: list[str]) -> bool:
@@ -255,10 +358,17 @@ def run(args: list[str]) -> bool:
     """Run a plain hot command and exit; False (having done nothing) when Typer should run."""
     if disabled() or os.environ.get("CSR_DEBUG") == "1" or not args:
         return False
-    if args[0] not in HOT_COMMANDS or any(name.endswith("_COMPLETE") for name in os.environ):
+    if any(name.endswith("_COMPLETE") for name in os.environ):
         return False
     if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return False  # click re-wraps such streams; leave that to it
+    if args in HELP_ARGS:
+        text = cached_help(args)
+        if text is None:
+            return False
+        sys.exit(_print_help(text))
+    if args[0] not in HOT_COMMANDS:
+        return False
     table = load_table()
     if table is None:
         return False
