@@ -93,6 +93,7 @@ FAST_PATH_ABSENT = [
         (["refund", "190", "--shipping", "10", "--no-copy"], FAST_PATH_ABSENT),
         (["shipping", "--to", "杭州", "--no-copy"], FAST_PATH_ABSENT),
         (["--help"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
+        (["--version"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
     ],
 )
 def test_the_fast_path_imports_no_typer(argv: list[str], absent: list[str]) -> None:

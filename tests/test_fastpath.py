@@ -116,7 +116,8 @@ CASES: list[tuple[str, str]] = [
     ("show bargain", "typer"),
     ("list --role presale", "typer"),
     ("stats", "typer"),
-    ("--version", "typer"),
+    ("--version", "fast"),
+    ("--version reply", "typer"),
     ("nosuchcommand", "typer"),
     ("--help", "typer"),
     ("-h", "typer"),
@@ -391,3 +392,57 @@ def test_the_root_help_is_printed_again_exactly(table: Path, tmp_path: Path, fla
     narrow = run_line(flag, tmp_path / "narrow", fast=True)
     assert narrow["path"] == "typer"
     assert narrow["stdout"] != runs[0]["stdout"]
+
+
+def on_a_terminal(env: dict[str, str], *, interrupt: bool) -> tuple[int, bytes]:
+    """`csr reply` of an entry that needs a value, in a pseudo-terminal: answer the prompt with
+    20, or press Ctrl-C at it. The exit code and everything the terminal showed."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: exec csr, whatever happens
+        try:
+            os.environ.update(env)
+            command = csr_executable()
+            os.execv(command[0], [*command, "reply", "compensation-keep-damaged", "--no-copy"])
+        finally:
+            os._exit(127)
+    shown, answered = b"", False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child has closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        if not answered and b"amount (" in shown:
+            time.sleep(0.2)
+            if interrupt:
+                os.kill(pid, signal.SIGINT)
+            else:
+                os.write(fd, b"20\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown
+
+
+@pytest.mark.parametrize("interrupt", [False, True], ids=["answer", "ctrl-c"])
+def test_a_prompt_on_a_terminal_is_the_same_on_both_paths(
+    table: Path, tmp_path: Path, interrupt: bool
+) -> None:
+    outcomes = []
+    for fast in (True, False):
+        env = {"CSR_STATE_DIR": str(seeded_state(tmp_path / f"state-{fast}")), "CSR_NO_COPY": "1"}
+        if not fast:
+            env["CSR_NO_FASTPATH"] = "1"
+        outcomes.append(on_a_terminal(env, interrupt=interrupt))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == (130 if interrupt else 0)
+    assert b"amount (" in outcomes[0][1]
+    if not interrupt:
+        assert "20元".encode() in outcomes[0][1]

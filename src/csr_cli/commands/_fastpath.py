@@ -177,6 +177,7 @@ class Recorder:
 
 
 def _print_help(text: str) -> int:
+    """Print a text Typer would print, with its broken-pipe handling; the exit code."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -362,6 +363,8 @@ def run(args: list[str]) -> bool:
         return False
     if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return False  # click re-wraps such streams; leave that to it
+    if args == ["--version"]:  # as the root's eager --version prints it
+        sys.exit(_print_help(f"csr {__version__}\n"))
     if args in HELP_ARGS:
         text = cached_help(args)
         if text is None:
@@ -436,7 +439,7 @@ def _click_kind(exc: BaseException) -> str | None:
         return "exit"
     if isinstance(exc, Abort):
         return "abort"
-    real = sys.modules.get("typer._click.exceptions")
+    real = sys.modules.get("typer.exceptions")
     if real is not None:
         if isinstance(exc, real.Exit):
             return "exit"
