@@ -375,17 +375,16 @@ def run(args: list[str]) -> bool:
     table = load_table()
     if table is None:
         return False
-    spec = table["commands"].get(args[0])
-    if spec is None:
-        return False
     try:
+        spec = table["commands"][args[0]]
         kwargs = convert(spec, parse(spec, args[1:]))
-    except _Unplain:
+        labels = {param["name"]: param["label"] for param in spec["params"]}
+        target = str(spec["target"])
+    except (_Unplain, LookupError, TypeError, AttributeError):  # not plain, or not our table
         return False
     # From here on the line is the fast path's: only now are command modules imported.
     _install_typer_stand_in()
-    labels = {param["name"]: param["label"] for param in spec["params"]}
-    sys.exit(_call(_target(spec["target"]), resolve(kwargs), labels))
+    sys.exit(_call(_target(target), resolve(kwargs), labels))
 
 
 def _utf8(stream: Any) -> bool:
