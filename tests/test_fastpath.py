@@ -1,4 +1,4 @@
-"""The fast path (commands/_fastpath.py) must be invisible: each command line below runs as a real
+"""The fast path (commands/_fast/) must be invisible: each command line below runs as a real
 process through it and through Typer (CSR_NO_FASTPATH=1), from the same state, and both give
 the same stdout, stderr, exit code and state files. Ctrl-C and a closed pipe too."""
 
@@ -18,7 +18,9 @@ import pytest
 from conftest import REPO, csr_executable
 
 from csr_cli import cli, paths
-from csr_cli.commands import _fastpath
+from csr_cli.commands._fast import compile as fast_compile
+from csr_cli.commands._fast import parse as fast_parse
+from csr_cli.commands._fast import table as fast_table
 
 POLICY = REPO / "policies" / "default.yaml"
 
@@ -139,10 +141,10 @@ SEED = {"rotation.json": '{"bargain": 0}', "usage.json": '{"bargain": 2, "wait":
 @pytest.fixture
 def table(isolated: Path) -> Path:
     """The compiled table in this test's cache dir, and a config with the agent's name."""
-    _fastpath.save_table(cli.compile_table())
+    fast_table.save_table(fast_compile.compile_table())
     paths.config_file().parent.mkdir(parents=True, exist_ok=True)
     paths.config_file().write_text('agent = "阿美"\n', encoding="utf-8")
-    return Path(_fastpath.table_path())
+    return Path(fast_table.table_path())
 
 
 def seeded_state(folder: Path) -> Path:
@@ -325,13 +327,13 @@ def test_a_stale_or_damaged_table_falls_back_to_typer_and_is_rebuilt(table: Path
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert _fastpath.load_table() is not None
+    assert fast_table.load_table() is not None
 
 
 def test_the_table_is_keyed_on_the_command_sources(table: Path) -> None:
-    loaded = _fastpath.load_table()
-    assert loaded is not None and loaded["key"] == _fastpath.table_key()
-    assert set(loaded["commands"]) == set(_fastpath.HOT_COMMANDS)
+    loaded = fast_table.load_table()
+    assert loaded is not None and loaded["key"] == fast_table.table_key()
+    assert set(loaded["commands"]) == set(fast_table.HOT_COMMANDS)
     assert set(loaded["help"]) == set(cli.COMMANDS)
 
 
@@ -370,10 +372,10 @@ for _param in SPEC["params"]:
 )
 def test_parse_mirrors_click_or_declines(args: list[str], raw: dict[str, object] | None) -> None:
     if raw is None:
-        with pytest.raises(_fastpath._Unplain):
-            _fastpath.parse(SPEC, args)
+        with pytest.raises(fast_parse.Unplain):
+            fast_parse.parse(SPEC, args)
     else:
-        assert _fastpath.parse(SPEC, args) == raw
+        assert fast_parse.parse(SPEC, args) == raw
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -1,5 +1,5 @@
 """The `csr` console script and `python -m csr_cli`: the fast path when it applies (plain runs
-of the hot commands, see commands/_fastpath.py), else the Typer app."""
+of the hot commands, see commands/_fast/), else the Typer app."""
 
 from __future__ import annotations
 
@@ -12,24 +12,27 @@ from collections.abc import Callable
 # costs start-up time. The Typer path turns collection back on.
 gc.disable()
 
-from csr_cli.commands import _fastpath  # noqa: E402
+from csr_cli.commands._fast import helptext, table  # noqa: E402
+from csr_cli.commands._fast.run import run  # noqa: E402
 
 
 def main() -> None:
     args = sys.argv[1:]
-    if _fastpath.run(args):
+    if run(args):
         return
     gc.enable()
     from csr_cli import cli
 
-    if _fastpath.needs_table(args):
+    if table.needs_table(args):
         # Once per install or code change: this run imports every command for the table.
         try:
-            _fastpath.save_table(cli.compile_table())
+            from csr_cli.commands._fast.compile import compile_table
+
+            table.save_table(compile_table())
         except Exception:  # the table only saves time; Typer still runs the command below
             if os.environ.get("CSR_DEBUG") == "1":
                 raise
-    if args in _fastpath.HELP_ARGS and not _fastpath.disabled():
+    if args in helptext.HELP_ARGS and not table.disabled():
         _help_for_next_time(args, cli.main)
     else:
         cli.main()
@@ -37,14 +40,14 @@ def main() -> None:
 
 def _help_for_next_time(args: list[str], typer_main: Callable[[], None]) -> None:
     """Run Typer's help, and keep what it printed for the fast path."""
-    recorder = _fastpath.Recorder(sys.stdout)
+    recorder = helptext.Recorder(sys.stdout)
     sys.stdout = recorder
     try:
         typer_main()
     except SystemExit as exit_:
         text = recorder.text()
         if exit_.code in (0, None) and sys.stdout is recorder and text is not None:
-            _fastpath.save_help(args, text)
+            helptext.save_help(args, text)
         raise
     finally:
         if sys.stdout is recorder:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import difflib
-import enum
 import importlib
 import os
 import sys
-import typing
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -66,13 +63,13 @@ def load_command(name: str) -> click.Command:
 def _name_fields_by_flags(command: click.Command) -> None:
     """Make the core's errors name this command's flags: the field `shipping` reads
     `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names.
-    (The fast path, commands/_fastpath.py, does the same with the labels in its table.)"""
+    (The fast path, commands/_fast/, does the same with the labels in its table.)"""
     for sub in getattr(command, "commands", {}).values():
         _name_fields_by_flags(sub)
     callback = command.callback
     if callback is None:
         return
-    labels = {param.name: _label(param) for param in command.params if param.name}
+    labels = {param.name: field_label(param) for param in command.params if param.name}
 
     def named(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -86,7 +83,8 @@ def _name_fields_by_flags(command: click.Command) -> None:
     command.callback = named
 
 
-def _label(param: click.Parameter) -> str:
+def field_label(param: click.Parameter) -> str:
+    """How an error names this parameter: its longest flag, or its metavar."""
     long_flags = [opt for opt in param.opts if opt.startswith("--")]
     if param.param_type_name == "option":
         return max(long_flags or param.opts, key=len)
@@ -115,9 +113,9 @@ class CsrGroup(TyperGroup):
         return self.commands[cmd_name]
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from csr_cli.commands import _fastpath as fastpath
+        from csr_cli.commands._fast.table import disabled, load_table
 
-        table = None if fastpath.disabled() else fastpath.load_table()
+        table = None if disabled() else load_table()
         self._listing = table["help"] if table else None
         try:
             super().format_help(ctx, formatter)
@@ -201,160 +199,3 @@ def main() -> None:
     """The Typer path of the console script (`csr_cli.__main__.main` tries the fast path first)."""
     app_command = typer.main.get_command(app)
     app_command.main(prog_name="csr")
-
-
-# --- the fast path's table ----------------------------------------------------------------
-
-
-def compile_table() -> dict[str, Any]:
-    """What the fast path (commands/_fastpath.py) needs, read off the commands Typer builds: every command's help
-    texts (for `csr --help`) and the hot commands' parameters. A command with anything the fast
-    path does not mirror exactly (an envvar, a callback, a type it does not know) is left out,
-    so Typer always runs it."""
-    from csr_cli.commands import _fastpath as fastpath
-
-    listing: dict[str, Any] = {}
-    commands: dict[str, Any] = {}
-    for name in COMMANDS:
-        command = load_command(name)
-        listing[name] = {
-            key: _plain_value(getattr(command, key, None))
-            for key in ("help", "short_help", "hidden", "deprecated", "rich_help_panel")
-        }
-        if name in fastpath.HOT_COMMANDS:
-            spec = _fast_spec(name, command)
-            if spec is not None:
-                commands[name] = spec
-    return {"key": fastpath.table_key(), "help": listing, "commands": commands}
-
-
-def _plain_value(value: Any) -> Any:
-    """A help attribute as JSON holds it (typer keeps some defaults in a placeholder)."""
-    from typer.models import DefaultPlaceholder
-
-    return value.value if isinstance(value, DefaultPlaceholder) else value
-
-
-def _fast_spec(name: str, command: click.Command) -> dict[str, Any] | None:
-    from typer.utils import get_params_from_function
-
-    target = COMMANDS[name]
-    module_name, _, attribute = target.partition(":")
-    function = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(function, typer.Typer) or command.context_settings or _odd_parsing(command):
-        return None
-    annotations = {key: meta.annotation for key, meta in get_params_from_function(function).items()}
-    params = [_fast_param(param, annotations.get(param.name or "")) for param in command.params]
-    if any(param is None for param in params):
-        return None
-    return {"target": target, "params": params}
-
-
-def _odd_parsing(command: click.Command) -> bool:
-    return (
-        not command.allow_interspersed_args
-        or command.ignore_unknown_options
-        or command.allow_extra_args
-    )
-
-
-def _fast_param(param: click.Parameter, annotation: Any) -> dict[str, Any] | None:
-    """One parameter for the fast path, or None if it cannot be mirrored exactly."""
-    if (
-        param.name is None
-        or param.envvar
-        or param.callback is not None
-        or not param.expose_value
-        or param.is_eager
-        or getattr(param, "secondary_opts", None)
-        or getattr(param, "count", False)
-        or getattr(param, "prompt", None)
-        or param.param_type_name not in ("option", "argument")
-    ):
-        return None
-    kind = _fast_type(param, annotation)
-    if kind is None:
-        return None
-    described: dict[str, Any] = {
-        "name": param.name,
-        "kind": param.param_type_name,
-        "opts": list(param.opts),
-        "multiple": param.multiple,
-        "nargs": param.nargs,
-        "required": param.required,
-        "label": _label(param),
-        **kind,
-    }
-    default = param.default
-    if isinstance(default, enum.Enum):
-        default = default.value
-    if default is not None and not isinstance(default, (bool, int, str)):
-        return None
-    described["default"] = default
-    return described
-
-
-def _fast_type(param: click.Parameter, annotation: Any) -> dict[str, Any] | None:
-    from typer._click import types as click_types
-    from typer._types import TyperChoice
-    from typer.models import TyperPath
-
-    click_type = param.type
-    base = _base_annotation(annotation)
-    if param.nargs not in (1, -1) or (param.nargs == -1 and param.param_type_name == "option"):
-        return None
-    if getattr(param, "is_flag", False):
-        ok = base is bool and getattr(param, "is_bool_flag", False) and param.default is False
-        return {"type": "flag"} if ok else None
-    if isinstance(click_type, TyperPath):
-        plain = (
-            not click_type.exists
-            and click_type.file_okay
-            and click_type.dir_okay
-            and click_type.readable
-            and not click_type.writable
-            and not click_type.resolve_path
-            and not click_type.allow_dash
-            and click_type.type is None
-        )
-        return {"type": "path"} if plain and base is Path else None
-    if isinstance(click_type, TyperChoice):
-        if not click_type.case_sensitive or not (
-            isinstance(base, type) and issubclass(base, enum.Enum)
-        ):
-            return None
-        choices = [
-            str(choice.value) if isinstance(choice, enum.Enum) else str(choice)
-            for choice in click_type.choices
-        ]
-        if choices != [str(member.value) for member in base]:
-            return None
-        return {
-            "type": "choice",
-            "choices": choices,
-            "enum": f"{base.__module__}:{base.__qualname__}",
-        }
-    if isinstance(click_type, click_types.IntRange):
-        if click_type.min_open or click_type.max_open or click_type.clamp or base is not int:
-            return None
-        return {"type": "int", "min": click_type.min, "max": click_type.max}
-    if click_type is click_types.INT and base is int:
-        return {"type": "int", "min": None, "max": None}
-    if click_type is click_types.STRING and base is str:
-        return {"type": "str"}
-    return None
-
-
-def _base_annotation(annotation: Any) -> Any:
-    """`Role | None` → Role, `list[str] | None` → str: the type each value converts to."""
-    while True:
-        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        origin = typing.get_origin(annotation)
-        if origin in (list, tuple, typing.Union) or (
-            origin is not None and getattr(origin, "__name__", "") == "UnionType"
-        ):
-            if len(args) != 1:
-                return None
-            annotation = args[0]
-            continue
-        return annotation
