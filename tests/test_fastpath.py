@@ -448,3 +448,19 @@ def test_a_prompt_on_a_terminal_is_the_same_on_both_paths(
     assert b"amount (" in outcomes[0][1]
     if not interrupt:
         assert "20元".encode() in outcomes[0][1]
+
+
+def test_an_unwritable_cache_dir_costs_no_table_compilation(isolated: Path) -> None:
+    """Without a place to keep the table, every run would compile it; Typer just runs."""
+    blocker = isolated / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    os.environ["CSR_CACHE_DIR"] = str(blocker / "cache")  # the autouse fixture restores it
+    assert not fast_table.needs_table(["reply", "bargain"])
+    done = subprocess.run(
+        [*csr_executable(), "reply", "bargain", "--no-copy"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr

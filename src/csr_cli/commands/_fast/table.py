@@ -85,4 +85,12 @@ def needs_table(args: list[str]) -> bool:
     """Whether this run should compile the table for the next ones: a hot command or the root
     help, with the table missing or stale."""
     wanted = args[:1] in ([name] for name in (*HOT_COMMANDS, "--help", "-h"))
-    return wanted and not disabled() and load_table() is None
+    return wanted and not disabled() and load_table() is None and _writable(table_path())
+
+
+def _writable(target: str) -> bool:
+    """Whether the table can be saved: compiling one that cannot would cost every run."""
+    folder = os.path.dirname(target)
+    with contextlib.suppress(OSError):
+        os.makedirs(folder, exist_ok=True)
+    return os.access(folder, os.W_OK)
