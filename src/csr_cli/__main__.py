@@ -8,16 +8,15 @@ import os
 import sys
 from collections.abc import Callable
 
-# A run of csr is short and allocates few cycles; collecting them during the imports only
-# costs start-up time. The Typer path turns collection back on.
-gc.disable()
-
-from csr_cli.commands._fast import helptext, table  # noqa: E402
-from csr_cli.commands._fast.run import run  # noqa: E402
+from csr_cli.commands._fast import helptext, table
+from csr_cli.commands._fast.run import run
 
 
 def main() -> None:
     args = sys.argv[1:]
+    # A run of csr is short and allocates few cycles; collecting them during the imports only
+    # costs start-up time. The Typer path turns collection back on.
+    gc.disable()
     if run(args):
         return
     gc.enable()
