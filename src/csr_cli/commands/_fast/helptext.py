@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import zlib
 from typing import Any
 
 from csr_cli.commands._fast.standin import Pacified
@@ -30,11 +31,17 @@ def help_key(args: list[str]) -> str:
             size = None
         terminal.append([os.isatty(fd), size])
     # csr's own settings (folders, switches) do not change the root help; anything else might.
-    env = sorted(
-        (k, v) for k, v in os.environ.items() if k not in _VOLATILE_ENV and not k.startswith("CSR_")
-    )
+    # Only a digest of the environment is kept: the cache file must not hold anyone's tokens.
+    env = json.dumps(
+        sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if k not in _VOLATILE_ENV and not k.startswith("CSR_")
+        )
+    ).encode("utf-8", "surrogateescape")
+    digest = f"{zlib.crc32(env):08x}{zlib.adler32(env):08x}"
     encoding = getattr(sys.stdout, "encoding", None)
-    return json.dumps([args, terminal, encoding, env], ensure_ascii=False)
+    return json.dumps([args, terminal, encoding, digest])
 
 
 def _help_path() -> str:
