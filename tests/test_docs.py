@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -79,3 +80,51 @@ def test_hot_commands_import_nothing_heavy(argv: list[str]) -> None:
     assert heavy == [], f"{argv} imported {heavy}"
     allowed = {"csr_cli.commands._common", "csr_cli.commands.reply", "csr_cli.commands.search"}
     assert set(commands) <= allowed, commands
+
+
+# On the fast path (the console script with its compiled table) the hot commands also skip
+# Typer, click and every module only the Typer path or a write needs.
+FAST_PATH_ABSENT = [
+    *HEAVY,
+    "typer.main",
+    "click",
+    "platformdirs",
+    "tempfile",
+    "subprocess",
+    "shutil",
+    "csr_cli.cli",
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["reply", "bargain", "--no-copy"], [*FAST_PATH_ABSENT, "decimal", "csr_cli.policy.model"]),
+        (["search", "能便宜点吗"], FAST_PATH_ABSENT),
+        (["refund", "190", "--shipping", "10", "--no-copy"], FAST_PATH_ABSENT),
+        (["shipping", "--to", "杭州", "--no-copy"], FAST_PATH_ABSENT),
+        (["--help"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
+        (["--version"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
+    ],
+)
+def test_the_fast_path_imports_no_typer(argv: list[str], absent: list[str]) -> None:
+    probe = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+        f"sys.argv = ['csr', *{argv!r}]\n"
+        "from csr_cli.__main__ import main\n"
+        "main()\n"
+    )
+    for _ in range(2):  # the first run builds the caches (table, help, policy) for the second
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "CSR_NO_COPY": "1"},
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert sorted(loaded & set(absent)) == []
+    assert sorted({name.split(".")[0] for name in loaded} & set(HEAVY)) == []

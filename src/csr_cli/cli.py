@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from csr_cli import __version__
 from csr_cli.errors import CsrError, UsageError
+from csr_cli.state import deferred_writes
 
 # Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
 # Commands are imported and built only when invoked: typer evaluates every parameter of every
@@ -65,17 +66,19 @@ def load_command(name: str) -> click.Command:
 
 def _name_fields_by_flags(command: click.Command) -> None:
     """Make the core's errors name this command's flags: the field `shipping` reads
-    `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names."""
+    `--shipping`, the argument `paid` reads `PAID`. Core field names are parameter names.
+    (The fast path, commands/_fast/, does the same with the labels in its table.)"""
     for sub in getattr(command, "commands", {}).values():
         _name_fields_by_flags(sub)
     callback = command.callback
     if callback is None:
         return
-    labels = {param.name: _label(param) for param in command.params if param.name}
+    labels = {param.name: field_label(param) for param in command.params if param.name}
 
     def named(*args: Any, **kwargs: Any) -> Any:
         try:
-            return callback(*args, **kwargs)
+            with deferred_writes():  # rotation and usage are written once the output is out
+                return callback(*args, **kwargs)
         except CsrError as exc:
             if exc.fields:
                 exc.args = (exc.naming(labels),)
@@ -84,7 +87,8 @@ def _name_fields_by_flags(command: click.Command) -> None:
     command.callback = named
 
 
-def _label(param: click.Parameter) -> str:
+def field_label(param: click.Parameter) -> str:
+    """How an error names this parameter: its longest flag, or its metavar."""
     long_flags = [opt for opt in param.opts if opt.startswith("--")]
     if param.param_type_name == "option":
         return max(long_flags or param.opts, key=len)
@@ -95,6 +99,10 @@ class CsrGroup(TyperGroup):
     """Loads commands on demand, and turns every error into one `error: …` line on stderr and an
     exit code, never a traceback."""
 
+    # While the root help is written: each command's help texts from the compiled table, so
+    # listing the commands does not import every command module.
+    _listing: dict[str, Any] | None = None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -102,8 +110,21 @@ class CsrGroup(TyperGroup):
         if cmd_name not in COMMANDS:
             return None
         if cmd_name not in self.commands:
+            listed = (self._listing or {}).get(cmd_name)
+            if listed is not None:
+                return TyperCommand(cmd_name, **listed)
             self.commands[cmd_name] = load_command(cmd_name)
         return self.commands[cmd_name]
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from csr_cli.commands._fast.table import disabled, load_table
+
+        table = None if disabled() else load_table()
+        self._listing = table["help"] if table else None
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -179,5 +200,6 @@ def root(
 
 
 def main() -> None:
+    """The Typer path of the console script (`csr_cli.__main__.main` tries the fast path first)."""
     app_command = typer.main.get_command(app)
     app_command.main(prog_name="csr")

@@ -7,10 +7,8 @@ the same folder, is fsynced, and is renamed over the old one in a single step.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +53,8 @@ def backup_path(path: Path) -> Path:
 
 
 def _replace_with(path: Path, data: bytes) -> None:
+    import tempfile  # ~4 ms with shutil and random; every csr run imports this module
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -93,6 +93,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def remove_stale_temps(path: Path) -> None:
     """Delete temporary files a killed writer left beside `path`; call only holding its lock."""
+    import glob
+
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             leftover.unlink()

@@ -62,7 +62,11 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+        # Readers never block the writer in WAL. Switching needs a brief exclusive lock, so only
+        # the first connection to a new database does it: twenty agents opening at once would
+        # otherwise contend for that lock on every connection.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")  # a recorded case survives a power cut
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
