@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import importlib
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,8 +17,8 @@ from typer.exceptions import TyperException
 if TYPE_CHECKING:
     from typer import _click as click
 
-from csr_cli import __version__
-from csr_cli.errors import CsrError, UsageError
+from csr_cli import __version__, streams
+from csr_cli.errors import CsrError, PolicyError, UsageError
 
 # Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
 # Commands are imported and built only when invoked: typer evaluates every parameter of every
@@ -85,21 +87,118 @@ class CsrGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
         kwargs["standalone_mode"] = False  # so errors reach the handlers below
+        argv = [str(arg) for arg in (kwargs.get("args") or (args[0] if args else sys.argv[1:]))]
         try:
+            _check_arguments(argv)
             result = super().main(*args, **kwargs)
         except TyperException as exc:  # click's usage errors: bad option, missing argument…
-            _fail(f"{exc.format_message()} (see `{_command_path(exc)} --help`)", exc.exit_code)
+            _fail(_usage_message(exc, argv), exc.exit_code, argv)
         except CsrError as exc:
             if os.environ.get("CSR_DEBUG") == "1":
                 raise
-            _fail(str(exc), exc.exit_code)
+            _fail(_explain(exc), exc.exit_code, argv)
         except typer.Abort:
             typer.echo("", err=True)
             sys.exit(130)
+        except OSError as exc:
+            if not streams.stdout_failed(exc):
+                _unexpected(exc, argv)
+            _output_failed(exc)
+        except Exception as exc:  # the safety net: a bug, never a user's mistake
+            _unexpected(exc, argv)
         code = result if isinstance(result, int) else 0
         if standalone_mode:
+            failed = streams.flush_stdout()
+            if failed is not None:
+                _output_failed(failed)
             sys.exit(code)
         return code
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE: csr itself failed
+# Options whose value is a file name, which may be any bytes (not just UTF-8).
+PATH_OPTIONS = ("-o", "--output", "--team", "--rules", "--policy", "--sheet")
+AMOUNT_COMMANDS = ("refund", "compensate")
+NEGATIVE_NUMBER = re.compile(r"-[0-9.¥￥]")
+# Characters that would break the one-line error or act on the terminal: control characters,
+# line separators and the bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LONG_RUN = re.compile(r"\S{201,}")
+ECHO_LIMIT = 60
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 text (Python hands such bytes on as surrogates)."""
+    for number, arg in enumerate(argv, 1):
+        bad = next((n for n, char in enumerate(arg) if "\ud800" <= char <= "\udfff"), None)
+        if bad is None:
+            continue
+        previous = argv[number - 2] if number > 1 else ""
+        if previous in PATH_OPTIONS or arg.startswith(tuple(f"{o}=" for o in PATH_OPTIONS)):
+            continue  # a file name may be any bytes
+        if os.path.lexists(arg):
+            continue
+        code = ord(arg[bad])
+        byte = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "a lone surrogate"
+        raise UsageError(
+            f"argument {number} is not UTF-8 text (character {bad + 1} is {byte}); type it as "
+            "UTF-8 (check the terminal's or the script's encoding, e.g. LANG=zh_CN.UTF-8) and retry"
+        )
+
+
+def _usage_message(exc: TyperException, argv: list[str]) -> str:
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ == "NoSuchOption" and option and NEGATIVE_NUMBER.match(option):
+        token = next((arg for arg in argv if arg.startswith(option)), option)
+        command = next((arg for arg in argv if arg in COMMANDS), "")
+        if command in AMOUNT_COMMANDS:
+            return (
+                f"'{token}': the amount must not be negative; give it without the minus sign, "
+                f"e.g. csr {command} {token[1:]}"
+            )
+        return (
+            f"'{token}' is a negative number, which `csr {command}` does not take; to pass a "
+            f"text that starts with '-', put -- before it (csr {command} -- {token})"
+        )
+    return f"{exc.format_message()} (see `{_command_path(exc)} --help`)"
+
+
+def _explain(exc: CsrError) -> str:
+    """The error's message, made more precise where the core cannot see the whole picture."""
+    message = str(exc)
+    from_env = os.environ.get("CSR_POLICY", "")
+    folder = os.path.isdir(os.path.expanduser(from_env)) if from_env else False
+    if isinstance(exc, PolicyError) and folder and "does not exist" in message:
+        return (
+            f"CSR_POLICY names '{from_env}', which is a folder, not a policy file; point it "
+            f"at the YAML file (e.g. {os.path.join(from_env, 'policy.yaml')}) or unset it"
+        )
+    policy_option = re.match(r"--policy: no such file '(.*)'", message)
+    if policy_option and os.path.isdir(policy_option.group(1)):
+        named = policy_option.group(1)
+        return (
+            f"--policy: '{named}' is a folder, not a policy file; pass the YAML file, "
+            f"e.g. {os.path.join(named, 'policy.yaml')}"
+        )
+    return message
+
+
+def _unexpected(exc: BaseException, argv: list[str]) -> None:
+    if os.environ.get("CSR_DEBUG") == "1":
+        raise exc
+    _fail(
+        f"unexpected {type(exc).__name__}: {exc}; this is a bug in csr, not your input's fault: "
+        "re-run with CSR_DEBUG=1 to see the traceback and report it",
+        UNEXPECTED_EXIT,
+        argv,
+    )
+
+
+def _output_failed(exc: OSError) -> None:
+    streams.silence_stdout()
+    if exc.errno == errno.EPIPE:
+        sys.exit(streams.PIPE_CLOSED_EXIT)  # the reader left (`| head`): nothing to report
+    _fail(streams.describe_output_error(exc), 2, [])
 
 
 def _command_path(exc: TyperException) -> str:
@@ -107,9 +206,21 @@ def _command_path(exc: TyperException) -> str:
     return ctx.command_path if ctx is not None else "csr"
 
 
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+def _fail(message: str, code: int, argv: list[str]) -> None:
+    typer.echo(f"error: {one_line(message, argv)}", err=True)
     sys.exit(code)
+
+
+def one_line(message: str, argv: list[str]) -> str:
+    """The message as one safe line: long arguments it echoes are cut, control characters shown
+    as escapes (so an id cannot split the line or recolour the terminal)."""
+    for arg in sorted(set(argv), key=len, reverse=True):
+        if len(arg) > ECHO_LIMIT * 2 and arg in message:
+            message = message.replace(arg, f"{arg[:ECHO_LIMIT]}…({len(arg)} characters)")
+    message = _LONG_RUN.sub(
+        lambda m: f"{m.group()[:ECHO_LIMIT]}…({len(m.group())} characters)", message
+    )
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), message)
 
 
 app = typer.Typer(
@@ -146,5 +257,6 @@ def root(
 
 
 def main() -> None:
+    streams.attach_missing()
     app_command = typer.main.get_command(app)
     app_command.main(prog_name="csr")

@@ -7,6 +7,7 @@ renames it into place, so two processes that race both end up with a complete ca
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -105,16 +106,19 @@ def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Con
         entries = load_all(files)
     finally:
         gc.enable()
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         _write(sqlite3.connect(tmp), entries, fingerprint).close()
         _fsync(tmp)
         os.replace(tmp, cache)
         return sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
-    except OSError:
-        # An unwritable cache folder must not stop the agent: keep the cache in memory.
+    except (OSError, sqlite3.Error):
+        # The cache is only a cache: a read-only or full cache folder must not stop the agent,
+        # so keep it in memory for this run, and leave no half-written file behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return _write(sqlite3.connect(":memory:"), entries, fingerprint)
 
 
