@@ -8,7 +8,7 @@ with the previous file kept as `<name>.bak`. Any failure leaves the file as it w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,15 +105,59 @@ class Document:
         except PhrasebookError as exc:
             raise PhrasebookError(f"{exc}; fix it (see `csr check`) before changing it") from None
         self._slots = [_Slot(entry, origin) for origin, entry in enumerate(self.entries)]
+        # Lookups by id, alias and text, so an import of many rows stays linear. Built on first
+        # use; an index may hold stale positions, which every lookup checks against the slot.
+        self._index: dict[str, dict[str, list[int]]] | None = None
 
     def ids(self) -> set[str]:
         return {slot.entry.id for slot in self._slots if slot.entry is not None}
 
     def find(self, entry_id: str) -> int | None:
-        return next((n for n, entry in self._live() if entry.id == entry_id), None)
+        return self._lookup("id", [entry_id], lambda entry: {entry.id})
+
+    def find_alias(self, aliases: Iterable[str]) -> int | None:
+        """The first entry with any of these aliases (compared case-insensitively)."""
+        return self._lookup(
+            "alias", [a.lower() for a in aliases], lambda e: {a.lower() for a in e.aliases}
+        )
+
+    def find_text(self, texts: Iterable[str]) -> int | None:
+        """The first entry that already holds any of these variant texts."""
+        return self._lookup("text", list(texts), lambda entry: set(entry.variants))
 
     def find_by(self, match: Callable[[Entry], bool]) -> int | None:
         return next((n for n, entry in self._live() if match(entry)), None)
+
+    def _lookup(
+        self, kind: str, keys: list[str], keys_of: Callable[[Entry], set[str]]
+    ) -> int | None:
+        index = self._indexes()[kind]
+        found = [
+            n
+            for key in keys
+            for n in index.get(key, ())
+            if (entry := self._slots[n].entry) is not None and key in keys_of(entry)
+        ]
+        return min(found, default=None)
+
+    def _indexes(self) -> dict[str, dict[str, list[int]]]:
+        if self._index is None:
+            self._index = {"id": {}, "alias": {}, "text": {}}
+            for n, entry in self._live():
+                self._note(n, entry)
+        return self._index
+
+    def _note(self, n: int, entry: Entry) -> None:
+        if self._index is None:
+            return
+        keys = {
+            "id": [entry.id],
+            "alias": [alias.lower() for alias in entry.aliases],
+            "text": list(entry.variants),
+        }
+        for kind, values in keys.items():
+            for value in values:
+                self._index[kind].setdefault(value, []).append(n)
 
     def get(self, index: int) -> Entry:
         entry = self._slots[index].entry
@@ -123,9 +167,11 @@ class Document:
     def put(self, index: int, entry: Entry, block: str | None = None) -> None:
         self._slots[index].entry = self._own(entry)
         self._slots[index].block = block
+        self._note(index, self._slots[index].entry or entry)
 
     def add(self, entry: Entry) -> int:
         self._slots.append(_Slot(self._own(entry), None))
+        self._note(len(self._slots) - 1, entry)
         return len(self._slots) - 1
 
     def remove(self, index: int) -> None:
@@ -430,15 +476,26 @@ def _clashes(after: Entry, others: list[Entry]) -> list[str]:
     return notes
 
 
-def fresh_id(hint: str, taken: set[str], *, numbered: str = "imported") -> str:
-    """An unused id: a slug of `hint` (e.g. a shortcut code), else `<numbered>-<n>`."""
+def fresh_id(
+    hint: str,
+    taken: Container[str],
+    *,
+    numbered: str = "imported",
+    counters: dict[str, int] | None = None,
+) -> str:
+    """An unused id: a slug of `hint` (e.g. a shortcut code), else `<numbered>-<n>`.
+
+    `counters` remembers the last number given per base, so many calls (an import of thousands
+    of rows without a code) do not each count up from 1 again."""
     slug = re.sub(r"[^a-z0-9]+", "-", hint.lower()).strip("-")
     if slug and slug not in taken:
         return slug
     base = slug or numbered
-    number = 2 if slug else 1
+    number = (counters or {}).get(base, 1 if slug else 0) + 1
     while f"{base}-{number}" in taken:
         number += 1
+    if counters is not None:
+        counters[base] = number
     return f"{base}-{number}"
 
 

@@ -9,6 +9,7 @@ key order. The caller re-parses the result and compares it with what it meant to
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -187,6 +188,11 @@ def has_comments(text: str) -> bool:
 
 def render_mapping(raw: dict[str, Any]) -> str:
     """A new entry's YAML: short lists in flow style, multi-line texts as `|` blocks."""
+    # ruamel.yaml takes about 1.5 ms an entry, which an import of 100k rows cannot afford; the
+    # plain entries most imports consist of are written directly, in exactly ruamel's layout.
+    fast = _render_plain(raw)
+    if fast is not None:
+        return fast
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     mapping = CommentedMap()
@@ -202,6 +208,58 @@ def render_mapping(raw: dict[str, Any]) -> str:
                 value.fa.set_flow_style()
         mapping[key] = value
     return _dump(mapping)
+
+
+# A text ruamel.yaml writes plain in both block and flow context: no indicator first, none of
+# the characters that end or start something inside, one printable line without edge spaces.
+_PLAIN = re.compile(
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff\\-?:,\\[\\]{}#&*!|>'\"%@`~]"
+    "(?:[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff:#,?\\[\\]{}'\"\\\\]*"
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff:#,?\\[\\]{}'\"\\\\])?"
+)
+_QUOTED_OK = re.compile("[A-Za-z0-9._+-]*")
+_NUMBER_START = frozenset("0123456789+.")
+
+
+def _scalar(value: str) -> str | None:
+    """`value` written as ruamel.yaml would, for the simple cases; None for any other."""
+    if _QUOTED_OK.fullmatch(value) and _plain_is_not_text(value):
+        return f'"{value}"'  # e.g. 98, yes, 1.5: quoted so they stay text
+    if value[:1] in _NUMBER_START and value.isascii():
+        return None  # may be a YAML 1.2 number (98e98), which ruamel.yaml quotes its own way
+    if _PLAIN.fullmatch(value) and not _plain_is_not_text(value):
+        return value
+    return None
+
+
+def _render_plain(raw: dict[str, Any]) -> str | None:
+    lines: list[str] = []
+    for key, value in raw.items():
+        if key in FLOW_LISTS or key == "variants":
+            items = [_scalar(item) if isinstance(item, str) else None for item in value]
+            if None in items:
+                return None
+            if key == "variants":
+                lines.append("variants:" if items else "variants: []")
+                lines.extend(f"  - {item}" for item in items)
+            else:
+                lines.append(f"{key}: [{', '.join(str(item) for item in items)}]")
+        elif key == "placeholders":
+            if not value:
+                lines.append("placeholders: {}")
+                continue
+            lines.append("placeholders:")
+            for name, default in value.items():
+                text = "null" if default is None else _scalar(default)
+                if text is None or _scalar(name) != name:
+                    return None
+                lines.append(f"  {name}: {text}")
+        else:
+            text = _scalar(value) if isinstance(value, str) else None
+            if text is None:
+                return None
+            lines.append(f"{key}: {text}")
+    return "\n".join(lines) + "\n"
 
 
 def edit_mapping(block: str, change: Callable[[Any], None]) -> str:
@@ -300,8 +358,15 @@ def _plain_is_not_text(value: str) -> bool:
     """Whether PyYAML would read `value`, written plain, as something other than a string."""
     import yaml
 
+    return _resolve()(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+
+
+@functools.lru_cache(maxsize=1)
+def _resolve() -> Callable[..., str]:
+    import yaml
+
     resolve: Callable[..., str] = yaml.resolver.Resolver().resolve
-    return resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+    return resolve
 
 
 def check_shape(text: str, source: str) -> None:
