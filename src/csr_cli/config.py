@@ -80,5 +80,10 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
             )
         if not value.strip():
             raise UsageError(f"--set {key}= has no value; give one, e.g. --set {key}=…")
+        if any(not char.isprintable() for char in value):
+            raise UsageError(
+                f"--set {key}= must be one line of text without control characters, as "
+                "`csr config set` requires; put line breaks in the reply text instead"
+            )
         values[key] = value
     return values

@@ -208,11 +208,25 @@ def parse_rate(text: str) -> Decimal:
     return rate
 
 
-def parse_count(text: str) -> int:
+# The most a month can hold: a day can be late, on leave or absent only once, and a review
+# counts no more reviews or praise than an agent can plausibly collect in a month.
+MAX_COUNT = {"late": 31, "leave": 31, "absent": 31, "low_reviews": 1000, "praise": 1000}
+
+
+def parse_count(text: str, limit: int = 1000) -> int:
     raw = text.strip()
     if not re.fullmatch(r"\d+", raw):
         raise UsageError(f"'{text}' is not a count; use a whole number, 0 or more")
+    if len(raw) > 6 or int(raw) > limit:
+        raise UsageError(
+            f"'{raw[:12]}{'…' if len(raw) > 12 else ''}' is more than one month can hold (at most {limit}); "
+            "check the number (a review covers one month)"
+        )
     return int(raw)
+
+
+def _count(key: str) -> Callable[[str], int]:
+    return lambda text: parse_count(text, MAX_COUNT[key])
 
 
 def parse_points(text: str, allowed: PointRange, *, zero_is_none: bool = False) -> int:
@@ -229,6 +243,8 @@ def parse_complaints(text: str, allowed: PointRange) -> tuple[int, ...]:
     parts = [part for part in re.split(r"[;；、,，\s]+", text.strip()) if part]
     if parts == ["0"]:
         return ()
+    if len(parts) > MAX_COUNT["low_reviews"]:
+        raise UsageError(f"{len(parts)} complaints is more than one month can hold; check the list")
     return tuple(parse_points(part, allowed) for part in parts)
 
 
@@ -266,12 +282,12 @@ def parse_input(
         disputes=value("disputes", parse_grade),
         teamwork=value("teamwork", parse_grade),
         execution=value("execution", parse_grade),
-        late=optional("late", parse_count, 0),
-        leave=optional("leave", parse_count, 0),
-        absent=optional("absent", parse_count, 0),
-        low_reviews=optional("low_reviews", parse_count, 0),
+        late=optional("late", _count("late"), 0),
+        leave=optional("leave", _count("leave"), 0),
+        absent=optional("absent", _count("absent"), 0),
+        low_reviews=optional("low_reviews", _count("low_reviews"), 0),
         complaints=optional("complaints", lambda t: parse_complaints(t, policy.complaint), ()),
-        praise=optional("praise", parse_count, 0),
+        praise=optional("praise", _count("praise"), 0),
         outstanding=optional(
             "outstanding", lambda t: parse_points(t, policy.outstanding, zero_is_none=True), 0
         ),

@@ -17,7 +17,7 @@ from typing import Any
 
 from csr_cli import paths
 from csr_cli.errors import ConfigError, EntryError, PhrasebookError
-from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS
+from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS, stray_brace
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, load_document, parse_entry
 
 
@@ -105,6 +105,7 @@ def check(files: list[Path]) -> CheckReport:
     effective, report.overrides = _effective(found)
     report.problems.extend(_alias_clashes(effective))
     report.problems.extend(_unknown_placeholders(found))
+    report.problems.extend(_broken_braces(found))
     report.problems.extend(_tone(found))
     return report
 
@@ -245,6 +246,24 @@ def _unknown_placeholders(found: list[_Found]) -> Iterator[Problem]:
                 "placeholders",
                 f"{{{name}}} is not a standard placeholder and has no default; fix the spelling, "
                 f"give it a default ({name}: …), or `csr config set {name} …`",
+            )
+
+
+def _broken_braces(found: list[_Found]) -> Iterator[Problem]:
+    for item in found:
+        for number, text in enumerate(item.entry.variants, start=1):
+            position = stray_brace(text)
+            if position is None:
+                continue
+            part = f"variants[{number}]"
+            yield Problem(
+                item.entry.source,
+                item.line(part),
+                item.entry.id,
+                part,
+                f"stray '{text[position]}' at character {position + 1}: a placeholder is "
+                "{name} with letters, digits or _ (e.g. {shop}); fix the braces, or remove "
+                "them, since the buyer would see them as they are",
             )
 
 
