@@ -89,7 +89,6 @@ class CsrGroup(TyperGroup):
         kwargs["standalone_mode"] = False  # so errors reach the handlers below
         argv = [str(arg) for arg in (kwargs.get("args") or (args[0] if args else sys.argv[1:]))]
         try:
-            _check_arguments(argv)
             result = super().main(*args, **kwargs)
         except TyperException as exc:  # click's usage errors: bad option, missing argument…
             _fail(_usage_message(exc, argv), exc.exit_code, argv)
@@ -104,6 +103,14 @@ class CsrGroup(TyperGroup):
             if not streams.stdout_failed(exc):
                 _unexpected(exc, argv)
             _output_failed(exc)
+        except UnicodeEncodeError as exc:
+            # Bytes that are not UTF-8 reach Python as lone surrogates, which the commands that
+            # take free text refuse themselves, naming the field; anywhere else they end here.
+            try:
+                _check_arguments(argv)
+            except UsageError as usage:
+                _fail(str(usage), usage.exit_code, argv)
+            _unexpected(exc, argv)
         except Exception as exc:  # the safety net: a bug, never a user's mistake
             _unexpected(exc, argv)
         code = result if isinstance(result, int) else 0
@@ -122,7 +129,7 @@ AMOUNT_COMMANDS = ("refund", "compensate")
 NEGATIVE_NUMBER = re.compile(r"-[0-9.¥￥]")
 # Characters that would break the one-line error or act on the terminal: control characters,
 # line separators and the bidirectional overrides.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{201,}")
 ECHO_LIMIT = 60
 
@@ -140,8 +147,9 @@ def _check_arguments(argv: list[str]) -> None:
             continue
         code = ord(arg[bad])
         byte = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "a lone surrogate"
+        option = f" ({previous})" if previous.startswith("-") else ""
         raise UsageError(
-            f"argument {number} is not UTF-8 text (character {bad + 1} is {byte}); type it as "
+            f"argument {number}{option} is not UTF-8 text (character {bad + 1} is {byte}); type it as "
             "UTF-8 (check the terminal's or the script's encoding, e.g. LANG=zh_CN.UTF-8) and retry"
         )
 

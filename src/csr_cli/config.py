@@ -13,6 +13,19 @@ from csr_cli.fileio import atomic_write_text
 KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def text_problem(value: str) -> str | None:
+    """Why a value cannot be a config or --set value (one printable line of UTF-8), or None."""
+    for position, char in enumerate(value, 1):
+        if "\udc80" <= char <= "\udcff":
+            return (
+                f"is not UTF-8 text (character {position} is the byte 0x{ord(char) - 0xDC00:02X}); "
+                "type it as UTF-8"
+            )
+        if not char.isprintable():
+            return "must be one line of text without control characters"
+    return None
+
+
 def load_config(path: Path | None = None) -> dict[str, str]:
     path = paths.config_file() if path is None else path
     if not path.is_file():
@@ -49,8 +62,9 @@ def set_value(key: str, value: str, path: Path | None = None) -> None:
         raise UsageError(f"'{key}' is not a valid key: use letters, digits and _ (e.g. shop)")
     if not value.strip():
         raise UsageError(f"'{key}' needs a value; to remove it use `csr config unset {key}`")
-    if any(not char.isprintable() for char in value):
-        raise UsageError(f"'{key}' must be one line of text without control characters")
+    problem = text_problem(value)
+    if problem:
+        raise UsageError(f"'{key}' {problem}")
     path = paths.config_file() if path is None else path
     values = load_config(path)
     values[key] = value
@@ -80,10 +94,8 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
             )
         if not value.strip():
             raise UsageError(f"--set {key}= has no value; give one, e.g. --set {key}=…")
-        if any(not char.isprintable() for char in value):
-            raise UsageError(
-                f"--set {key}= must be one line of text without control characters, as "
-                "`csr config set` requires; put line breaks in the reply text instead"
-            )
+        problem = text_problem(value)
+        if problem:
+            raise UsageError(f"--set {key}= {problem}, as for `csr config set`")
         values[key] = value
     return values

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from csr_cli import __version__, paths
+from csr_cli.errors import PhrasebookError
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
 SCHEMA_VERSION = "1"
@@ -74,6 +75,8 @@ class Phrasebook:
 
 
 def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
+    if files is None:
+        refuse_folder_at_personal_path()
     files = layer_files() if files is None else files
     fingerprint = _fingerprint(files)
     cache = _cache_path(files)
@@ -81,6 +84,16 @@ def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
     if connection is None:
         connection = _build(files, fingerprint, cache)
     return Phrasebook(connection, files)
+
+
+def refuse_folder_at_personal_path() -> None:
+    """A folder where the personal phrasebook belongs would silently hide the agent's replies."""
+    personal = paths.personal_phrasebook()
+    if personal.is_dir():
+        raise PhrasebookError(
+            f"{personal} is a folder, but csr reads your personal phrasebook from a file of that "
+            "name; move the folder away (keep any replies in it) and retry"
+        )
 
 
 def _open_if_fresh(cache: Path, fingerprint: str) -> sqlite3.Connection | None:

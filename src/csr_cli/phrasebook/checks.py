@@ -82,12 +82,16 @@ def layers_to_check(files: list[Path]) -> tuple[list[LayerFile], list[Problem]]:
         chosen = [LayerFile(path, "bundled") for path in bundled]
         chosen += [LayerFile(path, "team") for path in paths.team_phrasebook_paths()]
         personal = paths.personal_phrasebook()
-        if personal.is_file():
+        if personal.exists():
             chosen.append(LayerFile(personal, "personal"))
     present = []
     for layer_file in chosen:
         if layer_file.path.is_file():
             present.append(layer_file)
+        elif layer_file.path.is_dir():
+            problems.append(
+                Problem(str(layer_file.path), None, "", "", "a folder, not a phrasebook file")
+            )
         else:
             hint = f"; fix {paths.PHRASEBOOK_PATH_ENV}" if layer_file.layer == "team" else ""
             problems.append(Problem(str(layer_file.path), None, "", "", f"file not found{hint}"))

@@ -58,12 +58,20 @@ class Target:
 
 def target_file(team: Path | None) -> Target:
     if team is None:
+        from csr_cli.phrasebook.cache import refuse_folder_at_personal_path
+
+        refuse_folder_at_personal_path()
         return Target(paths.personal_phrasebook(), "personal")
     team = team.expanduser()
     if team.is_dir():
         raise UsageError(
             f"--team expects a file, but {team} is a folder; e.g. {team / 'team.yaml'}"
         )
+    from csr_cli.fileio import check_output
+
+    # A team file linked into place (a shared folder) is written where the link points, so the
+    # link survives; a missing folder or a special file is refused, as for every `-o FILE`.
+    team = check_output(team, force=team.is_symlink(), option="--team", force_hint="")
     bundled = paths.bundled_phrasebook_dir().resolve()
     if bundled in team.resolve().parents:
         raise UsageError(f"{team} is a bundled phrasebook file and is read-only")
