@@ -451,6 +451,7 @@ def test_output_into_a_missing_folder_is_refused_before_anything_runs(tmp_path: 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"error: -o {out}: no folder {out.parent}; create it first or fix the path\n"
+        f"error: -o {out}: the folder {out.parent} does not exist; create it first "
+        f"(mkdir -p {out.parent}) or fix the path\n"
     )
     assert not (tmp_path / "no").exists()
