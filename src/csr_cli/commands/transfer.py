@@ -61,14 +61,17 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import replies from a quick-phrase sheet, CSV, YAML or JSON, merging without duplicates."""
-    from csr_cli.phrasebook.cache import open_phrasebook
     from csr_cli.phrasebook.editing import target_file
     from csr_cli.phrasebook.formats import read_sheet
     from csr_cli.phrasebook.importing import import_sheet
+    from csr_cli.phrasebook.schema import layer_files, load_all
 
     sheet = read_sheet(file, fmt.value if fmt else None)
     target = target_file(team)
-    others = list(open_phrasebook().entries())
+    # The other layers, parsed directly: the cache covers the target file too, and rebuilding
+    # it (with the search index) for a large target would cost more than the import itself.
+    own = target.path.resolve()
+    others = load_all([f for f in layer_files() if f.path.resolve() != own])
     report = import_sheet(sheet, target, others, replace_all=replace, dry_run=dry_run)
     if as_json:
         print_json(report.to_json())

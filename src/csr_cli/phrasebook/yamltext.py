@@ -190,7 +190,7 @@ def render_mapping(raw: dict[str, Any]) -> str:
     """A new entry's YAML: short lists in flow style, multi-line texts as `|` blocks."""
     # ruamel.yaml takes about 1.5 ms an entry, which an import of 100k rows cannot afford; the
     # plain entries most imports consist of are written directly, in exactly ruamel's layout.
-    fast = _render_plain(raw)
+    fast = render_plain(raw)
     if fast is not None:
         return fast
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -232,7 +232,9 @@ def _scalar(value: str) -> str | None:
     return None
 
 
-def _render_plain(raw: dict[str, Any]) -> str | None:
+def render_plain(raw: dict[str, Any]) -> str | None:
+    """The entry written directly in ruamel.yaml's layout, or None when any value needs more
+    than a plain or simply quoted scalar (then ruamel.yaml writes it)."""
     lines: list[str] = []
     for key, value in raw.items():
         if key in FLOW_LISTS or key == "variants":
@@ -260,6 +262,62 @@ def _render_plain(raw: dict[str, Any]) -> str | None:
                 return None
             lines.append(f"{key}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def _unscalar(text: str) -> str | None:
+    if len(text) > 1 and text[0] == text[-1] == '"':
+        inner = text[1:-1]
+        return inner if _QUOTED_OK.fullmatch(inner) and _plain_is_not_text(inner) else None
+    return text if _scalar(text) == text else None
+
+
+def read_plain(block: str) -> dict[str, Any] | None:
+    """The mapping `render_plain` wrote as `block` (its exact inverse), or None for any text it
+    could not have written."""
+    raw: dict[str, Any] = {}
+    lines = block.split("\n")
+    if lines[-1] != "":
+        return None
+    lines.pop()
+    n = 0
+    while n < len(lines):
+        key, sep, rest = lines[n].partition(":")
+        n += 1
+        if not sep or key in raw or key.startswith(" "):
+            return None
+        items: list[str] = []
+        while n < len(lines) and lines[n].startswith("  "):
+            items.append(lines[n][2:])
+            n += 1
+        value: Any
+        if key == "variants" and rest == "" and items:
+            value = [_unscalar(item[2:]) if item.startswith("- ") else None for item in items]
+        elif key == "placeholders" and rest == "" and items:
+            value = {}
+            for item in items:
+                name, colon, default = item.partition(": ")
+                if not colon or _scalar(name) != name or name in value:
+                    return None
+                value[name] = None if default == "null" else _unscalar(default)
+                if default != "null" and value[name] is None:
+                    return None
+        elif items or not rest.startswith(" "):
+            return None
+        elif key == "placeholders" and rest == " {}":
+            value = {}
+        elif (
+            (key in FLOW_LISTS or key == "variants")
+            and rest.startswith(" [")
+            and rest.endswith("]")
+        ):
+            inner = rest[2:-1]
+            value = [_unscalar(item) for item in inner.split(", ")] if inner else []
+        else:
+            value = _unscalar(rest[1:])
+        if value is None or (isinstance(value, list) and None in value):
+            return None
+        raw[key] = value
+    return raw
 
 
 def edit_mapping(block: str, change: Callable[[Any], None]) -> str:
