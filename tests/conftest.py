@@ -16,7 +16,6 @@ from csr_cli import clipboard
 from csr_cli.phrasebook.cache import open_phrasebook
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @dataclass
