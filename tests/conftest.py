@@ -110,3 +110,15 @@ def write_phrasebook(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile suite's tally: how many inputs it tried and what it found."""
+    tally = sys.modules.get("helpers")
+    if tally is None or not hasattr(tally, "TALLY"):
+        return
+    found = tally.TALLY
+    terminalreporter.write_line(
+        f"hostile inputs tried: {found.inputs} ({found.subprocesses} as subprocesses); "
+        f"tracebacks: {found.tracebacks}; hangs: {found.hangs}"
+    )
