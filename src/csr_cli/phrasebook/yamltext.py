@@ -221,6 +221,26 @@ _QUOTED_OK = re.compile("[A-Za-z0-9._+-]*")
 _NUMBER_START = frozenset("0123456789+.")
 
 
+_LITERAL_MARK = "\x00"  # stands for a line break inside a rendered `|-` block
+_LITERAL_LINE = re.compile(
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff]"
+    "(?:[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff]*"
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff])?"
+)
+
+
+def _literal_block(value: str) -> str | None:
+    """A multi-line variant as ruamel.yaml writes it (`|-`, lines indented under the dash),
+    for texts whose lines have no edge spaces or control characters; else None."""
+    lines = value.split("\n")
+    if not lines[0] or not all(line == "" or _LITERAL_LINE.fullmatch(line) for line in lines):
+        return None
+    if not lines[-1]:
+        return None
+    body = _LITERAL_MARK.join(f"    {line}" if line else "" for line in lines)
+    return f"|-{_LITERAL_MARK}{body}"
+
+
 def _scalar(value: str) -> str | None:
     """`value` written as ruamel.yaml would, for the simple cases; None for any other."""
     if _QUOTED_OK.fullmatch(value) and _plain_is_not_text(value):
@@ -238,12 +258,17 @@ def render_plain(raw: dict[str, Any]) -> str | None:
     lines: list[str] = []
     for key, value in raw.items():
         if key in FLOW_LISTS or key == "variants":
-            items = [_scalar(item) if isinstance(item, str) else None for item in value]
+            items = [
+                (_literal_block(item) if key == "variants" and "\n" in item else _scalar(item))
+                if isinstance(item, str)
+                else None
+                for item in value
+            ]
             if None in items:
                 return None
             if key == "variants":
                 lines.append("variants:" if items else "variants: []")
-                lines.extend(f"  - {item}" for item in items)
+                lines.extend(f"  - {item}".replace(_LITERAL_MARK, "\n") for item in items)
             else:
                 lines.append(f"{key}: [{', '.join(str(item) for item in items)}]")
         elif key == "placeholders":
@@ -271,6 +296,27 @@ def _unscalar(text: str) -> str | None:
     return text if _scalar(text) == text else None
 
 
+def _read_variants(lines: list[str]) -> list[str | None]:
+    """The variants of a block's `variants:` list (its lines without the two-space indent)."""
+    values: list[str | None] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        n += 1
+        if line == "- |-":
+            body: list[str] = []
+            while n < len(lines) and (lines[n] == "" or lines[n].startswith("  ")):
+                body.append(lines[n][2:])
+                n += 1
+            text = "\n".join(body)
+            values.append(text if body and _literal_block(text) is not None else None)
+        elif line.startswith("- "):
+            values.append(_unscalar(line[2:]))
+        else:
+            values.append(None)
+    return values
+
+
 def read_plain(block: str) -> dict[str, Any] | None:
     """The mapping `render_plain` wrote as `block` (its exact inverse), or None for any text it
     could not have written."""
@@ -286,12 +332,12 @@ def read_plain(block: str) -> dict[str, Any] | None:
         if not sep or key in raw or key.startswith(" "):
             return None
         items: list[str] = []
-        while n < len(lines) and lines[n].startswith("  "):
+        while n < len(lines) and (lines[n].startswith("  ") or lines[n] == ""):
             items.append(lines[n][2:])
             n += 1
         value: Any
         if key == "variants" and rest == "" and items:
-            value = [_unscalar(item[2:]) if item.startswith("- ") else None for item in items]
+            value = _read_variants(items)
         elif key == "placeholders" and rest == "" and items:
             value = {}
             for item in items:
@@ -317,7 +363,7 @@ def read_plain(block: str) -> dict[str, Any] | None:
         if value is None or (isinstance(value, list) and None in value):
             return None
         raw[key] = value
-    return raw
+    return raw or None
 
 
 def edit_mapping(block: str, change: Callable[[Any], None]) -> str:
