@@ -100,9 +100,12 @@ class CsrGroup(TyperGroup):
             typer.echo("", err=True)
             sys.exit(130)
         except OSError as exc:
-            if not streams.stdout_failed(exc):
+            if streams.stdout_failed(exc):
+                _output_failed(exc)
+            if exc.filename is None or exc.errno not in PATH_ERRNOS:
                 _unexpected(exc, argv)
-            _output_failed(exc)
+            # A file the user named (or csr's own folder) that the system refuses: say which.
+            _fail(f"{exc.filename}: {exc.strerror}; check the path and its permissions", 2, argv)
         except UnicodeEncodeError as exc:
             # Bytes that are not UTF-8 reach Python as lone surrogates, which the commands that
             # take free text refuse themselves, naming the field; anywhere else they end here.
@@ -111,6 +114,15 @@ class CsrGroup(TyperGroup):
             except UsageError as usage:
                 _fail(str(usage), usage.exit_code, argv)
             _unexpected(exc, argv)
+        except ValueError as exc:
+            if "null byte" not in str(exc) or not any("\x00" in arg for arg in argv):
+                _unexpected(exc, argv)
+            number = next(n for n, arg in enumerate(argv, 1) if "\x00" in arg)
+            _fail(
+                f"argument {number} contains a NUL byte, which no file name or text may hold; remove it",
+                2,
+                argv,
+            )
         except Exception as exc:  # the safety net: a bug, never a user's mistake
             _unexpected(exc, argv)
         code = result if isinstance(result, int) else 0
@@ -123,6 +135,22 @@ class CsrGroup(TyperGroup):
 
 
 UNEXPECTED_EXIT = 70  # EX_SOFTWARE: csr itself failed
+PATH_ERRNOS = frozenset(
+    {
+        errno.ENAMETOOLONG,
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ELOOP,
+        errno.EROFS,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EEXIST,
+        errno.EINVAL,
+    }
+)
 # Options whose value is a file name, which may be any bytes (not just UTF-8).
 PATH_OPTIONS = ("-o", "--output", "--team", "--rules", "--policy", "--sheet")
 AMOUNT_COMMANDS = ("refund", "compensate")
