@@ -74,6 +74,10 @@ def _read(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         problem = " ".join(str(exc).split())
         raise PolicyError(f"{path}: not a valid YAML file: {problem}") from None
+    except (ValueError, RecursionError):  # a 5000-digit number, nesting thousands deep
+        raise PolicyError(
+            f"{path}: holds a number too long or nesting too deep to be a KPI scheme; fix the file"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

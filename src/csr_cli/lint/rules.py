@@ -183,6 +183,10 @@ def _parse_file(path: Path) -> dict[str, Any]:
         raise PolicyError(f"{path}: cannot read the tone rules: {exc}") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: YAML error in the tone rules: {exc}; fix the file") from None
+    except (ValueError, RecursionError):  # a 5000-digit number, nesting thousands deep
+        raise PolicyError(
+            f"{path}: holds a number too long or nesting too deep to be tone rules; fix the file"
+        ) from None
     if data is None:
         return {}
     known = (*PHRASE_SECTIONS, *SETTING_SECTIONS, *WORD_LISTS)

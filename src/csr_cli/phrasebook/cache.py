@@ -100,7 +100,8 @@ def _open_if_fresh(cache: Path, fingerprint: str) -> sqlite3.Connection | None:
     if not cache.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+        # csr never writes a cache in place, so a lock is someone else's: do not wait for it.
+        connection = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=0.2)
         row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     except sqlite3.DatabaseError:
         return None

@@ -142,6 +142,10 @@ def load_document(text: str, source: str) -> list[object]:
         ) from None
     except yaml.YAMLError as exc:
         raise PhrasebookError(f"{source}: YAML error: {exc}") from None
+    except (ValueError, RecursionError):  # issue 17: a 5000-digit number, nesting too deep
+        raise PhrasebookError(
+            f"{source}: holds a number too long or nesting too deep for a phrasebook; fix the file"
+        ) from None
     if document is None:
         return []
     if not isinstance(document, dict) or set(document) - {"entries"}:
