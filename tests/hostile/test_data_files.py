@@ -52,6 +52,8 @@ MALICIOUS: dict[str, bytes] = {
     "laughs": laughs().encode(),
 }
 
+KPI_COMMAND = ["kpi", "--quality", "A", "--refund-rate", "2%", "--disputes", "A"]
+KPI_COMMAND += ["--teamwork", "A", "--execution", "A"]
 # (where the file goes, a command that reads it)
 PLACES = {
     "personal phrasebook": (lambda: paths.personal_phrasebook(), ["reply", "bargain", "--no-copy"]),
@@ -60,8 +62,7 @@ PLACES = {
     "shop policy": (lambda: paths.personal_policy(), ["shipping", "--to", "浙江", "--no-copy"]),
     "kpi scheme": (
         lambda: paths.personal_kpi_policy(),
-        ["kpi", *("--quality", "A", "--refund-rate", "2%", "--disputes", "A")]
-        + ["--teamwork", "A", "--execution", "A"],
+        KPI_COMMAND,
     ),
     "tone rules": (lambda: paths.personal_tone_rules(), ["lint", "亲，您好"]),
     "rotation state": (lambda: paths.state_dir() / "rotation.json", ["reply", "bargain"]),
