@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -66,20 +67,34 @@ def set_value(key: str, value: str, path: Path | None = None) -> None:
     if problem:
         raise UsageError(f"'{key}' {problem}")
     path = paths.config_file() if path is None else path
-    values = load_config(path)
-    values[key] = value
-    _save(values, path)
+    with _locked(path):  # two `config set` at once must both land
+        values = load_config(path)
+        values[key] = value
+        _save(values, path)
 
 
 def unset_value(key: str, path: Path | None = None) -> bool:
     """Remove a key; False when it was not set."""
     path = paths.config_file() if path is None else path
-    values = load_config(path)
-    if key not in values:
-        return False
-    del values[key]
-    _save(values, path)
+    with _locked(path):
+        values = load_config(path)
+        if key not in values:
+            return False
+        del values[key]
+        _save(values, path)
     return True
+
+
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
+    from csr_cli.fileio import locked
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot write the config: {exc.strerror or exc}; check CSR_CONFIG_DIR"
+        ) from None
+    return locked(path)
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from csr_cli import __version__, paths
 from csr_cli.errors import PhrasebookError
+from csr_cli.fileio import remove_dead_temps
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
 SCHEMA_VERSION = "1"
@@ -123,6 +124,7 @@ def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Con
     tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_temps(cache)
         tmp.unlink(missing_ok=True)
         _write(sqlite3.connect(tmp), entries, fingerprint).close()
         _fsync(tmp)
