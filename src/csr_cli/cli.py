@@ -176,10 +176,23 @@ def _check_arguments(argv: list[str]) -> None:
         code = ord(arg[bad])
         byte = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "a lone surrogate"
         option = f" ({previous})" if previous.startswith("-") else ""
+        if _is_utf8(arg) and sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
+            raise UsageError(
+                f"argument {number}{option} is UTF-8 text, but csr runs in the C/POSIX locale, "
+                "which reads it as bytes; run it with LANG=C.UTF-8 (or PYTHONUTF8=1)"
+            )
         raise UsageError(
             f"argument {number}{option} is not UTF-8 text (character {bad + 1} is {byte}); type it as "
             "UTF-8 (check the terminal's or the script's encoding, e.g. LANG=zh_CN.UTF-8) and retry"
         )
+
+
+def _is_utf8(arg: str) -> bool:
+    try:
+        os.fsencode(arg).decode("utf-8")
+    except (UnicodeError, ValueError):
+        return False
+    return True
 
 
 def _usage_message(exc: TyperException, argv: list[str]) -> str:
@@ -203,12 +216,18 @@ def _explain(exc: CsrError) -> str:
     """The error's message, made more precise where the core cannot see the whole picture."""
     message = str(exc)
     from_env = os.environ.get("CSR_POLICY", "")
-    folder = os.path.isdir(os.path.expanduser(from_env)) if from_env else False
-    if isinstance(exc, PolicyError) and folder and "does not exist" in message:
-        return (
-            f"CSR_POLICY names '{from_env}', which is a folder, not a policy file; point it "
-            f"at the YAML file (e.g. {os.path.join(from_env, 'policy.yaml')}) or unset it"
-        )
+    named = os.path.expanduser(from_env) if from_env else ""
+    if isinstance(exc, PolicyError) and named and "does not exist" in message:
+        if os.path.isdir(named):
+            return (
+                f"CSR_POLICY names '{from_env}', which is a folder, not a policy file; point it "
+                f"at the YAML file (e.g. {os.path.join(from_env, 'policy.yaml')}) or unset it"
+            )
+        if os.path.exists(named):
+            return (
+                f"CSR_POLICY names '{from_env}', which is not a regular file (a FIFO or "
+                "device); point it at the policy's YAML file or unset it"
+            )
     policy_option = re.match(r"--policy: no such file '(.*)'", message)
     if policy_option and os.path.isdir(policy_option.group(1)):
         named = policy_option.group(1)

@@ -77,14 +77,32 @@ def attach_missing() -> None:
             raw = _WatchedOutput(old.fileno(), "w", closefd=False)
             sys.stdout = io.TextIOWrapper(
                 io.BufferedWriter(raw),
-                encoding=old.encoding,
-                errors=old.errors,
+                encoding=output_encoding(old.encoding),
+                errors="surrogateescape",  # bytes csr was given go back out as they came
                 line_buffering=bool(getattr(old, "line_buffering", False)),
             )
+    if sys.stderr is not None and output_encoding(sys.stderr.encoding) != sys.stderr.encoding:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
     if sys.stdin is None:
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as csr
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def output_encoding(encoding: str | None) -> str:
+    """The encoding csr writes in: the stream's own when it can hold every reply (UTF-8, or
+    GB18030 on a Chinese Windows console), else UTF-8 — never an ASCII or Latin-1 locale's,
+    which cannot hold Chinese at all."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        return "utf-8"
+    if name in ("gbk", "gb2312", "gb18030", "cp936"):
+        return "gb18030"
+    return encoding if name.startswith("utf") and encoding else "utf-8"
 
 
 def stdout_failed(exc: BaseException) -> bool:

@@ -65,6 +65,11 @@ def load_policy(explicit: Path | None = None) -> KpiPolicy:
 def _read(path: Path) -> dict[str, Any]:
     import yaml
 
+    if path.exists() and not path.is_file():  # reading a FIFO would wait forever
+        raise PolicyError(
+            f"{path}: not a regular file (a folder, FIFO or device); name the KPI scheme's "
+            "YAML file"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))  # Notepad adds a BOM
     except OSError as exc:

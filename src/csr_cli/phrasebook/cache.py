@@ -95,6 +95,11 @@ def refuse_folder_at_personal_path() -> None:
             f"{personal} is a folder, but csr reads your personal phrasebook from a file of that "
             "name; move the folder away (keep any replies in it) and retry"
         )
+    if personal.exists() and not personal.is_file():  # a FIFO: reading it would wait forever
+        raise PhrasebookError(
+            f"{personal} is not a regular file (a FIFO or device), but csr keeps your personal "
+            "phrasebook there; move it away and retry"
+        )
 
 
 def _open_if_fresh(cache: Path, fingerprint: str) -> sqlite3.Connection | None:
