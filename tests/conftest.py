@@ -115,7 +115,7 @@ def write_phrasebook(path: Path, text: str) -> Path:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The hostile suite's tally: how many inputs it tried and what it found."""
     tally = sys.modules.get("helpers")
-    if tally is None or not hasattr(tally, "TALLY"):
+    if tally is None or not hasattr(tally, "TALLY") or not tally.TALLY.inputs:
         return
     found = tally.TALLY
     terminalreporter.write_line(

@@ -346,8 +346,8 @@ def test_import_of_many_rows_is_linear(tmp_path: Path) -> None:
     outcome = run(["import", str(sheet)], timeout=60)
     assert_clean(outcome, codes=(0,))
     assert time.monotonic() - started < 15  # was 5 s for 3k rows, quadratic
-    assert open_phrasebook().count() == 104 + 3000 or open_phrasebook().get("c1") is not None
     assert "3000 added" in outcome.stderr
+    assert open_phrasebook().get("c1") is not None
 
 
 # --- unclear or wrong ------------------------------------------------------------------------
