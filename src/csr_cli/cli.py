@@ -6,7 +6,6 @@ import difflib
 import errno
 import importlib
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,8 +16,8 @@ from typer.exceptions import TyperException
 if TYPE_CHECKING:
     from typer import _click as click
 
-from csr_cli import __version__, streams
-from csr_cli.errors import CsrError, PolicyError, UsageError
+from csr_cli import __version__, edge, streams
+from csr_cli.errors import CsrError, UsageError
 
 # Every command, in help order, as "module:attribute" (a function, or a typer.Typer for a group).
 # Commands are imported and built only when invoked: typer evaluates every parameter of every
@@ -95,14 +94,14 @@ class CsrGroup(TyperGroup):
         except CsrError as exc:
             if os.environ.get("CSR_DEBUG") == "1":
                 raise
-            _fail(_explain(exc), exc.exit_code, argv)
+            _fail(edge.explain(exc), exc.exit_code, argv)
         except typer.Abort:
             typer.echo("", err=True)
             sys.exit(130)
         except OSError as exc:
             if streams.stdout_failed(exc):
                 _output_failed(exc)
-            if exc.filename is None or exc.errno not in PATH_ERRNOS:
+            if exc.filename is None or exc.errno not in edge.PATH_ERRNOS:
                 _unexpected(exc, argv)
             # A file the user named (or csr's own folder) that the system refuses: say which.
             _fail(f"{exc.filename}: {exc.strerror}; check the path and its permissions", 2, argv)
@@ -110,7 +109,7 @@ class CsrGroup(TyperGroup):
             # Bytes that are not UTF-8 reach Python as lone surrogates, which the commands that
             # take free text refuse themselves, naming the field; anywhere else they end here.
             try:
-                _check_arguments(argv)
+                edge.check_arguments(argv)
             except UsageError as usage:
                 _fail(str(usage), usage.exit_code, argv)
             _unexpected(exc, argv)
@@ -135,107 +134,15 @@ class CsrGroup(TyperGroup):
 
 
 UNEXPECTED_EXIT = 70  # EX_SOFTWARE: csr itself failed
-PATH_ERRNOS = frozenset(
-    {
-        errno.ENAMETOOLONG,
-        errno.ENOENT,
-        errno.ENOTDIR,
-        errno.EISDIR,
-        errno.EACCES,
-        errno.EPERM,
-        errno.ELOOP,
-        errno.EROFS,
-        errno.ENOSPC,
-        errno.EDQUOT,
-        errno.EEXIST,
-        errno.EINVAL,
-    }
-)
-# Options whose value is a file name, which may be any bytes (not just UTF-8).
-PATH_OPTIONS = ("-o", "--output", "--team", "--rules", "--policy", "--sheet")
-AMOUNT_COMMANDS = ("refund", "compensate")
-NEGATIVE_NUMBER = re.compile(r"-[0-9.¥￥]")
-# Characters that would break the one-line error or act on the terminal: control characters,
-# line separators and the bidirectional overrides.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_LONG_RUN = re.compile(r"\S{201,}")
-ECHO_LIMIT = 60
-
-
-def _check_arguments(argv: list[str]) -> None:
-    """Refuse an argument that is not UTF-8 text (Python hands such bytes on as surrogates)."""
-    for number, arg in enumerate(argv, 1):
-        bad = next((n for n, char in enumerate(arg) if "\ud800" <= char <= "\udfff"), None)
-        if bad is None:
-            continue
-        previous = argv[number - 2] if number > 1 else ""
-        if previous in PATH_OPTIONS or arg.startswith(tuple(f"{o}=" for o in PATH_OPTIONS)):
-            continue  # a file name may be any bytes
-        if os.path.lexists(arg):
-            continue
-        code = ord(arg[bad])
-        byte = f"the byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else "a lone surrogate"
-        option = f" ({previous})" if previous.startswith("-") else ""
-        if _is_utf8(arg) and sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
-            raise UsageError(
-                f"argument {number}{option} is UTF-8 text, but csr runs in the C/POSIX locale, "
-                "which reads it as bytes; run it with LANG=C.UTF-8 (or PYTHONUTF8=1)"
-            )
-        raise UsageError(
-            f"argument {number}{option} is not UTF-8 text (character {bad + 1} is {byte}); type it as "
-            "UTF-8 (check the terminal's or the script's encoding, e.g. LANG=zh_CN.UTF-8) and retry"
-        )
-
-
-def _is_utf8(arg: str) -> bool:
-    try:
-        os.fsencode(arg).decode("utf-8")
-    except (UnicodeError, ValueError):
-        return False
-    return True
 
 
 def _usage_message(exc: TyperException, argv: list[str]) -> str:
     option = getattr(exc, "option_name", None)
-    if type(exc).__name__ == "NoSuchOption" and option and NEGATIVE_NUMBER.match(option):
-        token = next((arg for arg in argv if arg.startswith(option)), option)
-        command = next((arg for arg in argv if arg in COMMANDS), "")
-        if command in AMOUNT_COMMANDS:
-            return (
-                f"'{token}': the amount must not be negative; give it without the minus sign, "
-                f"e.g. csr {command} {token[1:]}"
-            )
-        return (
-            f"'{token}' is a negative number, which `csr {command}` does not take; to pass a "
-            f"text that starts with '-', put -- before it (csr {command} -- {token})"
-        )
+    if type(exc).__name__ == "NoSuchOption" and option:
+        negative = edge.negative_number_message(option, argv, COMMANDS)
+        if negative:
+            return negative
     return f"{exc.format_message()} (see `{_command_path(exc)} --help`)"
-
-
-def _explain(exc: CsrError) -> str:
-    """The error's message, made more precise where the core cannot see the whole picture."""
-    message = str(exc)
-    from_env = os.environ.get("CSR_POLICY", "")
-    named = os.path.expanduser(from_env) if from_env else ""
-    if isinstance(exc, PolicyError) and named and "does not exist" in message:
-        if os.path.isdir(named):
-            return (
-                f"CSR_POLICY names '{from_env}', which is a folder, not a policy file; point it "
-                f"at the YAML file (e.g. {os.path.join(from_env, 'policy.yaml')}) or unset it"
-            )
-        if os.path.exists(named):
-            return (
-                f"CSR_POLICY names '{from_env}', which is not a regular file (a FIFO or "
-                "device); point it at the policy's YAML file or unset it"
-            )
-    policy_option = re.match(r"--policy: no such file '(.*)'", message)
-    if policy_option and os.path.isdir(policy_option.group(1)):
-        named = policy_option.group(1)
-        return (
-            f"--policy: '{named}' is a folder, not a policy file; pass the YAML file, "
-            f"e.g. {os.path.join(named, 'policy.yaml')}"
-        )
-    return message
 
 
 def _unexpected(exc: BaseException, argv: list[str]) -> None:
@@ -262,20 +169,8 @@ def _command_path(exc: TyperException) -> str:
 
 
 def _fail(message: str, code: int, argv: list[str]) -> None:
-    typer.echo(f"error: {one_line(message, argv)}", err=True)
+    typer.echo(f"error: {edge.one_line(message, argv)}", err=True)
     sys.exit(code)
-
-
-def one_line(message: str, argv: list[str]) -> str:
-    """The message as one safe line: long arguments it echoes are cut, control characters shown
-    as escapes (so an id cannot split the line or recolour the terminal)."""
-    for arg in sorted(set(argv), key=len, reverse=True):
-        if len(arg) > ECHO_LIMIT * 2 and arg in message:
-            message = message.replace(arg, f"{arg[:ECHO_LIMIT]}…({len(arg)} characters)")
-    message = _LONG_RUN.sub(
-        lambda m: f"{m.group()[:ECHO_LIMIT]}…({len(m.group())} characters)", message
-    )
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode(), message)
 
 
 app = typer.Typer(
