@@ -184,3 +184,20 @@ def test_any_argument_list(args: list[str]) -> None:
 def test_any_bytes_on_stdin_to_lint_and_add(data: bytes) -> None:
     assert_clean(invoke(["lint"], input=data))
     assert_clean(invoke(["add", "from-stdin"], input=data))
+
+
+def test_megabytes_on_stdin_are_checked_not_choked_on() -> None:
+    from helpers import run
+
+    draft = ("亲，不好意思这个不行，电话13800138000。" * 30_000).encode()
+    outcome = run(["lint"], stdin=draft, timeout=30)
+    assert_clean(outcome, codes=(1,))
+    assert outcome.stderr.startswith("✗ 90001 problems")
+    outcome = run(["lint", "--fix", "--no-copy"], stdin=draft, timeout=30)
+    assert_clean(outcome, codes=(1,))
+    assert "13800138000" not in outcome.stdout
+    outcome = run(["add", "a-long-one"], stdin=("亲" * 200_000).encode(), timeout=30)
+    assert_clean(outcome, codes=(0,))
+    outcome = run(["reply", "a-long-one", "--no-copy"], timeout=30)
+    assert_clean(outcome, codes=(0,))
+    assert outcome.stdout == "亲" * 200_000 + "\n"
