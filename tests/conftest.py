@@ -16,7 +16,6 @@ from csr_cli import clipboard
 from csr_cli.phrasebook.cache import open_phrasebook
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @dataclass
@@ -115,3 +114,15 @@ def write_phrasebook(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile suite's tally: how many inputs it tried and what it found."""
+    tally = sys.modules.get("helpers")
+    if tally is None or not hasattr(tally, "TALLY") or not tally.TALLY.inputs:
+        return
+    found = tally.TALLY
+    terminalreporter.write_line(
+        f"hostile inputs tried: {found.inputs} ({found.subprocesses} as subprocesses); "
+        f"tracebacks: {found.tracebacks}; hangs: {found.hangs}"
+    )

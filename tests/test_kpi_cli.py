@@ -441,7 +441,7 @@ def test_output_must_not_overwrite_the_sheet_and_must_be_writable(tmp_path: Path
     folder.mkdir()
     blocked = runner.invoke(app, ["kpi", "--sheet", str(sheet), "-o", str(folder)])
     assert blocked.exit_code == 2
-    assert blocked.stderr.endswith(f"error: -o {folder}: cannot write it (Is a directory)\n")
+    assert blocked.stderr == f"error: -o {folder} is a folder; name a file inside it\n"
 
 
 def test_a_bare_1_in_a_sheet_is_a_bad_row_but_100_percent_and_fractions_score(
@@ -522,6 +522,7 @@ def test_output_into_a_missing_folder_is_refused_before_anything_runs(tmp_path: 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"error: -o {out}: no folder {out.parent}; create it first or fix the path\n"
+        f"error: -o {out}: the folder {out.parent} does not exist; create it first "
+        f"(mkdir -p {out.parent}) or fix the path\n"
     )
     assert not (tmp_path / "no").exists()

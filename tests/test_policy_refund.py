@@ -199,7 +199,7 @@ def test_a_generous_shop_refunds_outbound_shipping() -> None:
 amounts = st.integers(min_value=0, max_value=10**8).map(lambda fen: Decimal(fen) / 100)
 
 
-@given(paid=amounts, shipping=amounts, reason=st.sampled_from(sorted(NO_REASON)))
+@given(paid=amounts.filter(bool), shipping=amounts, reason=st.sampled_from(sorted(NO_REASON)))
 def test_a_no_reason_refund_is_never_negative_nor_more_than_paid(
     paid: Decimal, shipping: Decimal, reason: RefundReason
 ) -> None:
@@ -269,3 +269,9 @@ def test_rich_output_on_a_terminal_has_the_same_lines(monkeypatch: pytest.Monkey
     ]
     assert lines[-1].startswith("亲，您这单可以全额退款190元")
     assert "warning: no --shipping given" in result.stderr
+
+
+def test_nothing_paid_is_nothing_to_refund() -> None:
+    assert fails("refund", "0") == (
+        "error: PAID is 0.00: the buyer paid nothing, so there is nothing to refund; check the amount"
+    )

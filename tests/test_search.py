@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SHARED, RecordingClipboard, run_csr, write_phrasebook
+from conftest import REPO, RecordingClipboard, run_csr, write_phrasebook
 from typer.testing import CliRunner
 
 from csr_cli import paths
@@ -37,7 +37,7 @@ def hit_rates(cases_file: Path) -> tuple[float, float]:
 @pytest.mark.parametrize(
     "cases_file",
     [
-        SHARED / "search_devset.yaml",
+        REPO / "tests/data/search_devset.yaml",
         REPO / "tests/data/search_heldout.yaml",
         REPO / "tests/data/search_heldout2.yaml",
     ],

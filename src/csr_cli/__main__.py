@@ -8,12 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 
+from csr_cli import streams
 from csr_cli.commands._fast import helptext, table
 from csr_cli.commands._fast.run import run
 
 
 def main() -> None:
     args = sys.argv[1:]
+    streams.attach_missing()
     # A run of csr is short and allocates few cycles; collecting them during the imports only
     # costs start-up time. The Typer path turns collection back on.
     gc.disable()
@@ -31,7 +33,8 @@ def main() -> None:
         except Exception:  # the table only saves time; Typer still runs the command below
             if os.environ.get("CSR_DEBUG") == "1":
                 raise
-    if args in helptext.HELP_ARGS and not table.disabled():
+    # Keep Typer's help for the fast path, unless there is no stdout to print it to.
+    if args in helptext.HELP_ARGS and not table.disabled() and streams.stdout_usable():
         _help_for_next_time(args, cli.main)
     else:
         cli.main()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,7 +14,7 @@ from typer.exceptions import TyperException
 if TYPE_CHECKING:
     from typer import _click as click
 
-from csr_cli import __version__
+from csr_cli import __version__, edge
 from csr_cli.errors import CsrError, UsageError
 from csr_cli.state import deferred_writes
 
@@ -139,21 +138,29 @@ class CsrGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone_mode = kwargs.pop("standalone_mode", True)
         kwargs["standalone_mode"] = False  # so errors reach the handlers below
+        argv = [str(arg) for arg in (kwargs.get("args") or (args[0] if args else sys.argv[1:]))]
         try:
             result = super().main(*args, **kwargs)
         except TyperException as exc:  # click's usage errors: bad option, missing argument…
-            _fail(f"{exc.format_message()} (see `{_command_path(exc)} --help`)", exc.exit_code)
-        except CsrError as exc:
-            if os.environ.get("CSR_DEBUG") == "1":
-                raise
-            _fail(str(exc), exc.exit_code)
+            _fail(_usage_message(exc, argv), exc.exit_code, argv)
         except typer.Abort:
             typer.echo("", err=True)
             sys.exit(130)
+        except Exception as exc:
+            edge.fail_for(exc, argv)
         code = result if isinstance(result, int) else 0
         if standalone_mode:
-            sys.exit(code)
+            edge.exit_flushed(code)
         return code
+
+
+def _usage_message(exc: TyperException, argv: list[str]) -> str:
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ == "NoSuchOption" and option:
+        negative = edge.negative_number_message(option, argv, COMMANDS)
+        if negative:
+            return negative
+    return f"{exc.format_message()} (see `{_command_path(exc)} --help`)"
 
 
 def _command_path(exc: TyperException) -> str:
@@ -161,9 +168,8 @@ def _command_path(exc: TyperException) -> str:
     return ctx.command_path if ctx is not None else "csr"
 
 
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
-    sys.exit(code)
+def _fail(message: str, code: int, argv: list[str]) -> None:
+    edge.fail(message, code, argv)
 
 
 app = typer.Typer(
@@ -200,6 +206,7 @@ def root(
 
 
 def main() -> None:
-    """The Typer path of the console script (`csr_cli.__main__.main` tries the fast path first)."""
+    """The Typer path of the console script (`csr_cli.__main__.main` attaches the standard
+    streams and tries the fast path first)."""
     app_command = typer.main.get_command(app)
     app_command.main(prog_name="csr")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -11,6 +12,19 @@ from csr_cli.errors import ConfigError, UsageError
 from csr_cli.fileio import atomic_write_text
 
 KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a value cannot be a config or --set value (one printable line of UTF-8), or None."""
+    for position, char in enumerate(value, 1):
+        if "\udc80" <= char <= "\udcff":
+            return (
+                f"is not UTF-8 text (character {position} is the byte 0x{ord(char) - 0xDC00:02X}); "
+                "type it as UTF-8"
+            )
+        if not char.isprintable():
+            return "must be one line of text without control characters"
+    return None
 
 
 def load_config(path: Path | None = None) -> dict[str, str]:
@@ -49,23 +63,38 @@ def set_value(key: str, value: str, path: Path | None = None) -> None:
         raise UsageError(f"'{key}' is not a valid key: use letters, digits and _ (e.g. shop)")
     if not value.strip():
         raise UsageError(f"'{key}' needs a value; to remove it use `csr config unset {key}`")
-    if any(not char.isprintable() for char in value):
-        raise UsageError(f"'{key}' must be one line of text without control characters")
+    problem = text_problem(value)
+    if problem:
+        raise UsageError(f"'{key}' {problem}")
     path = paths.config_file() if path is None else path
-    values = load_config(path)
-    values[key] = value
-    _save(values, path)
+    with _locked(path):  # two `config set` at once must both land
+        values = load_config(path)
+        values[key] = value
+        _save(values, path)
 
 
 def unset_value(key: str, path: Path | None = None) -> bool:
     """Remove a key; False when it was not set."""
     path = paths.config_file() if path is None else path
-    values = load_config(path)
-    if key not in values:
-        return False
-    del values[key]
-    _save(values, path)
+    with _locked(path):
+        values = load_config(path)
+        if key not in values:
+            return False
+        del values[key]
+        _save(values, path)
     return True
+
+
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
+    from csr_cli.fileio import locked
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot write the config: {exc.strerror or exc}; check CSR_CONFIG_DIR"
+        ) from None
+    return locked(path)
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:
@@ -80,5 +109,8 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
             )
         if not value.strip():
             raise UsageError(f"--set {key}= has no value; give one, e.g. --set {key}=…")
+        problem = text_problem(value)
+        if problem:
+            raise UsageError(f"--set {key}= {problem}, as for `csr config set`")
         values[key] = value
     return values

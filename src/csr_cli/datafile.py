@@ -31,10 +31,12 @@ EXPANSION_FLOOR = 100_000
 
 def read_yaml(path: Path, *, what: str, error: type[CsrError]) -> Any:
     """The parsed YAML file at `path` (UTF-8, a BOM allowed); `what` names it in errors."""
+    if path.is_dir():
+        raise error(f"{path}: is a folder, not the {what} file; name the file itself")
+    if path.exists() and not path.is_file():  # reading a FIFO or a device would wait forever
+        raise error(f"{path}: not a regular file (a FIFO or device); name the {what} file")
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad adds a BOM
-    except IsADirectoryError:
-        raise error(f"{path}: is a folder, not the {what} file; name the file itself") from None
     except OSError as exc:
         raise error(
             f"{path}: cannot read the {what}: {exc.strerror or exc}; check the path"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from csr_cli.errors import CsrError
+from csr_cli.errors import CsrError, UsageError
 
 LOCK_TIMEOUT_SECONDS = 15.0
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -39,6 +40,10 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, backup: bool = False) -> None:
+    if path.is_symlink():
+        # Replacing the link by a file would cut it from what it points to (a dotfiles repo, a
+        # shared team folder): write the file it points to instead.
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     if backup and path.is_file():
         # The backup is written (atomically) before the file changes, so at every moment at
@@ -55,7 +60,11 @@ def backup_path(path: Path) -> Path:
 def _replace_with(path: Path, data: bytes) -> None:
     import tempfile  # ~4 ms with shutil and random; every csr run imports this module
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_dead_temps(path)
+    # The writer's pid in the name lets a later writer remove what a killed one left.
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -89,6 +98,31 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def remove_dead_temps(path: Path) -> None:
+    """Delete the temporary files that writers of `path` which no longer run left beside it
+    (a `kill -9` mid-write); a live writer's file is never touched, so no lock is needed."""
+    import glob
+
+    pattern = f".{glob.escape(path.name)}.*.tmp"
+    for leftover in path.parent.glob(pattern):
+        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
 
 
 def remove_stale_temps(path: Path) -> None:
@@ -127,3 +161,61 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def check_output(path: Path, *, force: bool, option: str, force_hint: str = "--force") -> Path:
+    """Where a file the user named may be written, or a UsageError saying why not.
+
+    Every command that writes a file the user names (`-o`, `--team`) uses this one rule: the
+    folder must exist (a mistyped folder never becomes a new directory tree), a folder is never
+    a file, and a symbolic link or a special file (FIFO, device, socket) is written only when
+    asked with `force`. Returns the path to write: a link's target when forced.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"{option} {path}: the folder {folder} does not exist; create it first "
+            f"(mkdir -p {folder}) or fix the path"
+        )
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot check it: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{option} {path} is a folder; name a file inside it")
+    if stat.S_ISLNK(mode):
+        if not force:
+            raise UsageError(
+                f"{option} {path} is a symbolic link (to {os.readlink(path)}); csr replaces only "
+                f"regular files: pass {force_hint} to write the file it points to, or choose "
+                "another name"
+            )
+        target = path.resolve()
+        if target.is_dir():
+            raise UsageError(f"{option} {path} points to the folder {target}; name a file")
+        return target
+    if not stat.S_ISREG(mode) and not force:
+        insist = f"pass {force_hint} to write into it anyway, or " if force_hint else ""
+        raise UsageError(
+            f"{option} {path} is not a regular file (a FIFO, device or socket); csr writes "
+            f"only regular files: {insist}choose another name"
+        )
+    return path
+
+
+def write_output(path: Path, data: bytes, *, force: bool, option: str) -> None:
+    """Write a file the user named (see `check_output`): atomically when it is a regular file,
+    straight into it when it is a special file the user insisted on."""
+    target = check_output(path, force=force, option=option)
+    try:
+        if target.exists() and not target.is_file():
+            with open(target, "wb") as handle:
+                handle.write(data)
+            return
+        atomic_write_bytes(target, data)
+    except OSError as exc:
+        raise CsrError(
+            f"{option} {path}: cannot write it ({exc.strerror or exc}); nothing was replaced"
+        ) from None

@@ -127,7 +127,7 @@ def edit(entry_id: IdArg, team: TeamOpt = None) -> None:
     draft = _draft_path(entry.id)
     start = original
     if draft.is_file():
-        start = _blank_header(draft.read_text(encoding="utf-8")).lstrip("\n")
+        start = _blank_header(_read_draft(draft)).lstrip("\n")
         note(f"resuming your unsaved edit from {draft} (delete that file to start over)")
     while True:
         # The header line is blanked, not removed, so error line numbers match the draft.
@@ -182,7 +182,40 @@ def _run_editor(draft: Path, text: str, target: editing.Target, entry_id: str) -
             f"the editor '{command}' exited with code {finished.returncode}; nothing was "
             f"saved (your edit is in {draft})"
         )
-    return _blank_header(draft.read_text(encoding="utf-8"))
+    return _blank_header(_read_draft(draft))
+
+
+# Editors that do not save UTF-8 mark other Unicode encodings with a byte-order mark.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _read_draft(draft: Path) -> str:
+    """The draft as the editor saved it: UTF-8, UTF-16/32 with a BOM, or GBK (GB18030), the
+    encoding of Chinese Windows editors."""
+    try:
+        data = draft.read_bytes()
+    except OSError as exc:
+        raise CsrError(f"cannot read the draft {draft}: {exc.strerror or exc}") from None
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise PhrasebookError(
+                f"{draft}: the editor saved the draft in an encoding csr cannot read (not UTF-8, "
+                "UTF-16 or GBK); set the editor to save UTF-8 and run `csr edit` again (your edit "
+                "is kept in that file)"
+            ) from None
+        note(f"note: the editor saved {draft} as GBK/GB18030, not UTF-8; csr read it as GBK")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _default_editor() -> str:

@@ -98,6 +98,14 @@ def kpi(
             metavar="FILE", help="The shop's KPI scheme (else CSR_KPI_POLICY, else config dir)."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write -o FILE even when it is a symbolic link or a special file.",
+            rich_help_panel="Team sheet",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Score an after-sale agent's monthly KPI review: points, pass or fail, bonus and pay.
@@ -141,7 +149,7 @@ def kpi(
         extra = [OPTIONS[key] for key, value in fields.items() if value is not None]
         if extra:
             raise UsageError(f"--sheet reads every value from the sheet; drop {', '.join(extra)}")
-        _team(sheet, output, scheme, as_json=as_json)
+        _team(sheet, output, scheme, as_json=as_json, force=force)
         return
     if output is not None:
         raise UsageError("-o writes a team's results; use it with --sheet FILE")
@@ -152,15 +160,16 @@ def kpi(
         typer.echo(_report(result, scheme))
 
 
-def _team(path: Path, output: Path | None, scheme: KpiPolicy, *, as_json: bool) -> None:
-    from csr_cli.fileio import atomic_write_text
+def _team(
+    path: Path, output: Path | None, scheme: KpiPolicy, *, as_json: bool, force: bool
+) -> None:
+    from csr_cli.fileio import check_output, write_output
     from csr_cli.kpi.sheet import read_sheet, results_csv, score_sheet
 
     if output is not None and output.resolve() == path.resolve():
         raise UsageError(f"-o {output} would overwrite the sheet; write the results elsewhere")
-    if output is not None and not output.parent.is_dir():
-        # A mistyped folder must not quietly become a new directory tree.
-        raise UsageError(f"-o {output}: no folder {output.parent}; create it first or fix the path")
+    if output is not None:
+        check_output(output, force=force, option="-o")
     sheet = read_sheet(path)
     if sheet.ignored:
         note(f"note: ignoring column(s) {', '.join(sheet.ignored)}")
@@ -173,10 +182,7 @@ def _team(path: Path, output: Path | None, scheme: KpiPolicy, *, as_json: bool) 
         typer.echo(_team_table(team))
     if output is not None:
         # The BOM makes Excel read the UTF-8 names instead of showing mojibake.
-        try:
-            atomic_write_text(output, "\ufeff" + results_csv(team))
-        except OSError as exc:
-            raise UsageError(f"-o {output}: cannot write it ({exc.strerror})") from None
+        write_output(output, ("\ufeff" + results_csv(team)).encode(), force=force, option="-o")
         note(f"✓ wrote {len(team.agents)} results to {output}")
     if team.bad_rows:
         raise typer.Exit(1)

@@ -113,6 +113,15 @@ def read_draft(text: str | None) -> str:
             f"0x{ord(undecoded.group()) - 0xDC00:02X}); give it as UTF-8 (or convert with "
             "iconv -f GBK -t UTF-8) and retry"
         )
+    control = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if control:
+        what = (
+            "NUL bytes" if "\x00" in text else f"the control character U+{ord(control.group()):04X}"
+        )
+        raise UsageError(
+            f"the draft contains {what} (first at character {control.start() + 1}), so it is "
+            "not a chat reply (a binary or mis-encoded file?); give the text as UTF-8 and retry"
+        )
     if not text.strip():
         raise UsageError("nothing to check: the draft reply is empty")
     return text

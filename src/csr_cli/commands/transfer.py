@@ -10,7 +10,6 @@ import typer
 
 from csr_cli.commands._common import JsonOpt, note, print_json
 from csr_cli.commands.edit import TeamOpt
-from csr_cli.errors import CsrError
 
 if TYPE_CHECKING:
     from csr_cli.phrasebook.importing import ImportReport
@@ -37,6 +36,12 @@ class Encoding(str, Enum):
 
 
 MAX_WARNINGS = 10
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Write -o FILE even when it is a symbolic link or a special file."
+    ),
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option("--format", "-f", help="File format (default: from the file name or header)."),
@@ -56,14 +61,17 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import replies from a quick-phrase sheet, CSV, YAML or JSON, merging without duplicates."""
-    from csr_cli.phrasebook.cache import open_phrasebook
     from csr_cli.phrasebook.editing import target_file
     from csr_cli.phrasebook.formats import read_sheet
     from csr_cli.phrasebook.importing import import_sheet
+    from csr_cli.phrasebook.schema import layer_files, load_all
 
     sheet = read_sheet(file, fmt.value if fmt else None)
     target = target_file(team)
-    others = list(open_phrasebook().entries())
+    # The other layers, parsed directly: the cache covers the target file too, and rebuilding
+    # it (with the search index) for a large target would cost more than the import itself.
+    own = target.path.resolve()
+    others = load_all([f for f in layer_files() if f.path.resolve() != own])
     report = import_sheet(sheet, target, others, replace_all=replace, dry_run=dry_run)
     if as_json:
         print_json(report.to_json())
@@ -103,14 +111,17 @@ def export(
             "--encoding", help="Text encoding (default: utf-8-sig for CSV, utf-8 otherwise)."
         ),
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Export replies for the chat client's quick phrases, a spreadsheet, YAML or JSON."""
-    from csr_cli.fileio import atomic_write_bytes
+    from csr_cli.fileio import check_output, write_output
     from csr_cli.phrasebook import formats
     from csr_cli.phrasebook.cache import open_phrasebook
     from csr_cli.phrasebook.schema import layer_files, load_all
 
     chosen = fmt.value if fmt else _format_for(output)
+    if output is not None:
+        check_output(output, force=force, option="-o")  # before the work, not after
     if layer is None:
         entries = list(open_phrasebook().entries())
     else:
@@ -129,10 +140,7 @@ def export(
         stdout.write(data)
         stdout.flush()
         return
-    try:
-        atomic_write_bytes(output, data)
-    except OSError as exc:
-        raise CsrError(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_output(output, data, force=force, option="-o")
     note(f"✓ wrote {result.rows} {'rows' if chosen.endswith('csv') else 'entries'} to {output}")
 
 

@@ -216,10 +216,21 @@ def parse_rate(text: str) -> Decimal:
     return rate
 
 
-def parse_count(text: str) -> int:
+# The most a month can hold: a day can be late, on leave or absent only once, and a review
+# counts no more reviews or praise than an agent can plausibly collect in a month.
+# More reviews, complaints or praise than one agent gets in a month is a typo, not a month.
+MAX_COUNT = 1000
+
+
+def parse_count(text: str, limit: int = MAX_COUNT) -> int:
     raw = text.strip()
     if not re.fullmatch(r"\d+", raw):
         raise UsageError(f"'{text}' is not a count; use a whole number, 0 or more")
+    if len(raw) > 6 or int(raw) > limit:
+        raise UsageError(
+            f"'{raw[:12]}{'…' if len(raw) > 12 else ''}' is more than a month can hold (at most {limit}); "
+            "check the number (a review covers one month)"
+        )
     return int(raw)
 
 
@@ -259,6 +270,8 @@ def parse_complaints(text: str, allowed: PointRange) -> tuple[int, ...]:
     parts = [part for part in re.split(r"[;；、,，\s]+", text.strip()) if part]
     if parts == ["0"]:
         return ()
+    if len(parts) > MAX_COUNT:
+        raise UsageError(f"{len(parts)} complaints is more than one month can hold; check the list")
     return tuple(parse_points(part, allowed) for part in parts)
 
 

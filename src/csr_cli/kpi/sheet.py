@@ -218,9 +218,13 @@ def score_sheet(sheet: Sheet, policy: KpiPolicy) -> TeamResult:
 def _ranked(scored: list[tuple[int, str, KpiResult]]) -> tuple[AgentResult, ...]:
     """Best score first; equal scores share a rank (1, 2, 2, 4) and keep the sheet's order."""
     ordered = sorted(scored, key=lambda entry: -entry[2].score)
+    # The rank is one more than the number of better scores: the first position of that score
+    # (counted once per score, so a sheet of thousands of agents stays linear).
+    first: dict[int, int] = {}
+    for position, (_, _, result) in enumerate(ordered, start=1):
+        first.setdefault(result.score, position)
     return tuple(
-        AgentResult(1 + sum(other[2].score > result.score for other in ordered), row, name, result)
-        for row, name, result in ordered
+        AgentResult(first[result.score], row, name, result) for row, name, result in ordered
     )
 
 

@@ -18,7 +18,7 @@ from csr_cli import paths
 from csr_cli.datafile import cached_json, read_yaml
 from csr_cli.errors import PolicyError
 
-CACHE_SCHEMA = "2"
+CACHE_SCHEMA = "3"  # 3: slang and blame sections; patterns checked for catastrophic backtracking
 # section -> the problem code it reports; banned-like sections hold drop-in replacements
 REPLACING_SECTIONS = {"banned": "blunt-phrase", "slang": "slang", "blame": "blame-shifting"}
 ADVISING_SECTIONS = {"promises": "promise", "review_manipulation": "review-manipulation"}
@@ -203,12 +203,9 @@ def _phrase_rule(raw: object, section: str, where: str) -> PhraseRule:
     key = "phrase" if "phrase" in raw else "pattern"
     text = _text(raw[key], f"{label}, field '{key}'")
     if key == "pattern":
-        try:
-            re.compile(text)
-        except re.error as exc:
-            raise PolicyError(
-                f"{label}, field 'pattern': not a valid regular expression: {exc}"
-            ) from None
+        problem = pattern_problem(text)
+        if problem:
+            raise PolicyError(f"{label}, field 'pattern': {problem}")
     fix = raw.get("fix", True) if banned else False
     if not isinstance(fix, bool):
         raise PolicyError(f"{label}, field 'fix': must be true or false")
@@ -219,6 +216,122 @@ def _phrase_rule(raw: object, section: str, where: str) -> PhraseRule:
         fix=fix,
         exceptions=_words(raw.get("except", []), f"{label}, field 'except'"),
     )
+
+
+MAX_PATTERN_CHARS = 200
+MAX_OPEN_REPEATS = 2  # unbounded repeats (*, +, {n,}) in one pattern
+
+
+def pattern_problem(text: str) -> str | None:
+    """Why a rules file's regular expression is refused, or None.
+
+    A team's rules file is input too: a pattern that can backtrack catastrophically, such as
+    `(a+)+$`, would make `csr lint` hang on an ordinary draft. Such patterns have a repeat inside
+    a repeat, an alternation under a repeat whose branches can start alike (`(a|ab)*`), or many
+    open-ended repeats; they are refused when the file is loaded, with the fix.
+    """
+    if len(text) > MAX_PATTERN_CHARS:
+        return f"longer than {MAX_PATTERN_CHARS} characters; split it into several rules"
+    try:
+        re.compile(text)
+        parsed = _sre_parser().parse(text)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid regular expression: {exc}"
+    except Exception as exc:  # the parser's own limits (too many groups…)
+        return f"not a valid regular expression: {exc}"
+    problems: list[str] = []
+    open_repeats = _walk(list(parsed), inside_repeat=False, problems=problems)
+    if problems:
+        return problems[0]
+    if open_repeats > MAX_OPEN_REPEATS:
+        return (
+            f"{open_repeats} open-ended repeats (*, +, {{n,}}) make matching slow on long "
+            f"texts; use at most {MAX_OPEN_REPEATS}, or bounded ones such as .{{0,10}}"
+        )
+    return None
+
+
+def _sre_parser() -> Any:
+    try:
+        import re._parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser
+    return parser
+
+
+def _sre_constants() -> Any:
+    try:
+        from re import _constants  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as _constants
+    return _constants
+
+
+def _walk(items: list[Any], *, inside_repeat: bool, problems: list[str]) -> int:
+    """Look for catastrophic shapes below `items`; the number of open-ended repeats."""
+    c = _sre_constants()
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+    count = 0
+    for op, av in items:
+        if op in repeats:
+            _low, high, body = av
+            many = high is c.MAXREPEAT or high > 1
+            count += high is c.MAXREPEAT
+            if inside_repeat:
+                problems.append(
+                    "a repeat inside a repeat (as in (a+)+) can make matching take forever; "
+                    "rewrite it without the nested repeat, e.g. a+ instead of (a+)+"
+                )
+                return count
+            count += _walk(list(body), inside_repeat=inside_repeat or many, problems=problems)
+        elif op is c.SUBPATTERN:
+            count += _walk(list(av[-1]), inside_repeat=inside_repeat, problems=problems)
+        elif op is c.BRANCH:
+            if inside_repeat and not _branches_distinct([list(b) for b in av[1]]):
+                problems.append(
+                    "a repeated alternation whose branches can start alike (as in (a|ab)*) "
+                    "can make matching take forever; make every branch start with a different "
+                    "character, or drop the repeat"
+                )
+                return count
+            for branch in av[1]:
+                count += _walk(list(branch), inside_repeat=inside_repeat, problems=problems)
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            count += _walk(list(av[1]), inside_repeat=inside_repeat, problems=problems)
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            count += _walk(list(av), inside_repeat=inside_repeat, problems=problems)
+        elif op is c.GROUPREF_EXISTS:
+            for branch in av[1:]:
+                if branch is not None:
+                    count += _walk(list(branch), inside_repeat=inside_repeat, problems=problems)
+        if problems:
+            break
+    return count
+
+
+def _branches_distinct(branches: list[list[Any]]) -> bool:
+    """Whether the branches start with disjoint characters, so the regex engine never has two
+    ways to match the same text."""
+    seen: set[int] = set()
+    for branch in branches:
+        first = _first_chars(branch)
+        if first is None or first & seen:
+            return False
+        seen |= first
+    return True
+
+
+def _first_chars(branch: list[Any]) -> set[int] | None:
+    c = _sre_constants()
+
+    if not branch:
+        return None
+    op, av = branch[0]
+    if op is c.LITERAL:
+        return {av}
+    if op is c.IN and all(item_op is c.LITERAL for item_op, _ in av):
+        return {value for _, value in av}
+    return None
 
 
 def _settings(raw: object, section: str, path: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ renames it into place, so two processes that race both end up with a complete ca
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from csr_cli import __version__, paths
+from csr_cli.errors import PhrasebookError
+from csr_cli.fileio import remove_dead_temps
 from csr_cli.phrasebook.fields import FIELDS_VERSION
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
@@ -72,6 +75,8 @@ class Phrasebook:
 
 
 def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
+    if files is None:
+        refuse_folder_at_personal_path()
     files = layer_files() if files is None else files
     fingerprint = _fingerprint(files)
     cache = _cache_path(files)
@@ -81,11 +86,27 @@ def open_phrasebook(files: list[LayerFile] | None = None) -> Phrasebook:
     return Phrasebook(connection, files)
 
 
+def refuse_folder_at_personal_path() -> None:
+    """A folder where the personal phrasebook belongs would silently hide the agent's replies."""
+    personal = paths.personal_phrasebook()
+    if personal.is_dir():
+        raise PhrasebookError(
+            f"{personal} is a folder, but csr reads your personal phrasebook from a file of that "
+            "name; move the folder away (keep any replies in it) and retry"
+        )
+    if personal.exists() and not personal.is_file():  # a FIFO: reading it would wait forever
+        raise PhrasebookError(
+            f"{personal} is not a regular file (a FIFO or device), but csr keeps your personal "
+            "phrasebook there; move it away and retry"
+        )
+
+
 def _open_if_fresh(cache: Path, fingerprint: str) -> sqlite3.Connection | None:
     if not cache.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
+        # csr never writes a cache in place, so a lock is someone else's: do not wait for it.
+        connection = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=0.2)
         row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     except sqlite3.DatabaseError:
         return None
@@ -104,16 +125,20 @@ def _build(files: list[LayerFile], fingerprint: str, cache: Path) -> sqlite3.Con
         entries = load_all(files)
     finally:
         gc.enable()
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        remove_dead_temps(cache)
         tmp.unlink(missing_ok=True)
         _write(sqlite3.connect(tmp), entries, fingerprint).close()
         _fsync(tmp)
         os.replace(tmp, cache)
         return sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
-    except OSError:
-        # An unwritable cache folder must not stop the agent: keep the cache in memory.
+    except (OSError, sqlite3.Error):
+        # The cache is only a cache: a read-only or full cache folder must not stop the agent,
+        # so keep it in memory for this run, and leave no half-written file behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return _write(sqlite3.connect(":memory:"), entries, fingerprint)
 
 

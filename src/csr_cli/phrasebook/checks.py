@@ -22,6 +22,7 @@ from csr_cli.phrasebook.placeholders import (
     KNOWN_PLACEHOLDERS,
     PRODUCT_PLACEHOLDERS,
     PROFILE_PLACEHOLDERS,
+    stray_brace,
 )
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, load_document, parse_entry
 
@@ -87,12 +88,16 @@ def layers_to_check(files: list[Path]) -> tuple[list[LayerFile], list[Problem]]:
         chosen = [LayerFile(path, "bundled") for path in bundled]
         chosen += [LayerFile(path, "team") for path in paths.team_phrasebook_paths()]
         personal = paths.personal_phrasebook()
-        if personal.is_file():
+        if personal.exists():
             chosen.append(LayerFile(personal, "personal"))
     present = []
     for layer_file in chosen:
         if layer_file.path.is_file():
             present.append(layer_file)
+        elif layer_file.path.is_dir():
+            problems.append(
+                Problem(str(layer_file.path), None, "", "", "a folder, not a phrasebook file")
+            )
         else:
             hint = f"; fix {paths.PHRASEBOOK_PATH_ENV}" if layer_file.layer == "team" else ""
             problems.append(Problem(str(layer_file.path), None, "", "", f"file not found{hint}"))
@@ -113,6 +118,7 @@ def check(files: list[Path]) -> CheckReport:
     report.problems.extend(_profile_defaults(found))
     report.problems.extend(_literal_facts(found, _profile_regions(report.problems)))
     report.problems.extend(_contradictions(found))
+    report.problems.extend(_broken_braces(found))
     report.problems.extend(_tone(found))
     return report
 
@@ -314,6 +320,24 @@ def _contradictions(found: list[_Found]) -> Iterator[Problem]:
             f"says “{clash.unsaid}” where variant {clash.first} says “{clash.said}” "
             f"({clash.topic}): rotation would send either; split them into separate entries",
         )
+
+
+def _broken_braces(found: list[_Found]) -> Iterator[Problem]:
+    for item in found:
+        for number, text in enumerate(item.entry.variants, start=1):
+            position = stray_brace(text)
+            if position is None:
+                continue
+            part = f"variants[{number}]"
+            yield Problem(
+                item.entry.source,
+                item.line(part),
+                item.entry.id,
+                part,
+                f"stray '{text[position]}' at character {position + 1}: a placeholder is "
+                "{name} with letters, digits or _ (e.g. {shop}); fix the braces, or remove "
+                "them, since the buyer would see them as they are",
+            )
 
 
 def _config_keys() -> set[str]:

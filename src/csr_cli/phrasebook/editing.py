@@ -8,7 +8,7 @@ with the previous file kept as `<name>.bak`. Any failure leaves the file as it w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from csr_cli.phrasebook.schema import (
 )
 
 R = TypeVar("R")
+BULK_ENTRIES = 2000  # new entries from which a write is checked as a bulk append
 NEW_FILE_HEADER = (
     "# Your own csr replies; they override bundled and team entries with the same id.\n"
 )
@@ -58,12 +59,20 @@ class Target:
 
 def target_file(team: Path | None) -> Target:
     if team is None:
+        from csr_cli.phrasebook.cache import refuse_folder_at_personal_path
+
+        refuse_folder_at_personal_path()
         return Target(paths.personal_phrasebook(), "personal")
     team = team.expanduser()
     if team.is_dir():
         raise UsageError(
             f"--team expects a file, but {team} is a folder; e.g. {team / 'team.yaml'}"
         )
+    from csr_cli.fileio import check_output
+
+    # A team file linked into place (a shared folder) is written where the link points, so the
+    # link survives; a missing folder or a special file is refused, as for every `-o FILE`.
+    team = check_output(team, force=team.is_symlink(), option="--team", force_hint="")
     bundled = paths.bundled_phrasebook_dir().resolve()
     if bundled in team.resolve().parents:
         raise UsageError(f"{team} is a bundled phrasebook file and is read-only")
@@ -105,15 +114,59 @@ class Document:
         except PhrasebookError as exc:
             raise PhrasebookError(f"{exc}; fix it (see `csr check`) before changing it") from None
         self._slots = [_Slot(entry, origin) for origin, entry in enumerate(self.entries)]
+        # Lookups by id, alias and text, so an import of many rows stays linear. Built on first
+        # use; an index may hold stale positions, which every lookup checks against the slot.
+        self._index: dict[str, dict[str, list[int]]] | None = None
 
     def ids(self) -> set[str]:
         return {slot.entry.id for slot in self._slots if slot.entry is not None}
 
     def find(self, entry_id: str) -> int | None:
-        return next((n for n, entry in self._live() if entry.id == entry_id), None)
+        return self._lookup("id", [entry_id], lambda entry: {entry.id})
+
+    def find_alias(self, aliases: Iterable[str]) -> int | None:
+        """The first entry with any of these aliases (compared case-insensitively)."""
+        return self._lookup(
+            "alias", [a.lower() for a in aliases], lambda e: {a.lower() for a in e.aliases}
+        )
+
+    def find_text(self, texts: Iterable[str]) -> int | None:
+        """The first entry that already holds any of these variant texts."""
+        return self._lookup("text", list(texts), lambda entry: set(entry.variants))
 
     def find_by(self, match: Callable[[Entry], bool]) -> int | None:
         return next((n for n, entry in self._live() if match(entry)), None)
+
+    def _lookup(
+        self, kind: str, keys: list[str], keys_of: Callable[[Entry], set[str]]
+    ) -> int | None:
+        index = self._indexes()[kind]
+        found = [
+            n
+            for key in keys
+            for n in index.get(key, ())
+            if (entry := self._slots[n].entry) is not None and key in keys_of(entry)
+        ]
+        return min(found, default=None)
+
+    def _indexes(self) -> dict[str, dict[str, list[int]]]:
+        if self._index is None:
+            self._index = {"id": {}, "alias": {}, "text": {}}
+            for n, entry in self._live():
+                self._note(n, entry)
+        return self._index
+
+    def _note(self, n: int, entry: Entry) -> None:
+        if self._index is None:
+            return
+        keys = {
+            "id": [entry.id],
+            "alias": [alias.lower() for alias in entry.aliases],
+            "text": list(entry.variants),
+        }
+        for kind, values in keys.items():
+            for value in values:
+                self._index[kind].setdefault(value, []).append(n)
 
     def get(self, index: int) -> Entry:
         entry = self._slots[index].entry
@@ -123,9 +176,11 @@ class Document:
     def put(self, index: int, entry: Entry, block: str | None = None) -> None:
         self._slots[index].entry = self._own(entry)
         self._slots[index].block = block
+        self._note(index, self._slots[index].entry or entry)
 
     def add(self, entry: Entry) -> int:
         self._slots.append(_Slot(self._own(entry), None))
+        self._note(len(self._slots) - 1, entry)
         return len(self._slots) - 1
 
     def remove(self, index: int) -> None:
@@ -145,6 +200,39 @@ class Document:
 
     def expected(self) -> list[Entry]:
         return [slot.entry for slot in self._slots if slot.entry is not None]
+
+    def bulk_appended(self) -> list[tuple[Entry, str]] | None:
+        """When the only change is many new entries that render plainly (a big import), each
+        with its block; else None."""
+        new = [slot for slot in self._slots if slot.origin is None]
+        if len(new) < BULK_ENTRIES:
+            return None
+        for slot in self._slots:
+            if slot.origin is not None and (
+                slot.entry is None
+                or slot.block is not None
+                or slot.entry != self.entries[slot.origin]
+            ):
+                return None
+        pairs: list[tuple[Entry, str]] = []
+        for slot in new:
+            block = yamltext.render_plain(entry_to_raw(slot.entry)) if slot.entry else None
+            if slot.entry is None or block is None:
+                return None
+            pairs.append((slot.entry, block))
+        return pairs
+
+    def render_sample(self) -> tuple[str, list[Entry]]:
+        """The file as it would be with only the first and last new entries, and its entries:
+        checks the joints of a bulk append without parsing every new entry as YAML."""
+        saved = self._slots
+        new = [n for n, slot in enumerate(saved) if slot.origin is None]
+        keep = {new[0], new[-1]}
+        self._slots = [slot for n, slot in enumerate(saved) if slot.origin is not None or n in keep]
+        try:
+            return self.render(), self.expected()
+        finally:
+            self._slots = saved
 
     def changed(self) -> bool:
         return any(
@@ -228,11 +316,7 @@ def transaction(target: Target, change: Callable[[Document], R], *, dry_run: boo
         text = document.render()
         if text == document.text:
             return result
-        try:
-            written: list[Entry] | None = parse_text(text, str(target.path), target.layer)
-        except PhrasebookError:  # csr's own rendering failed; the file on disk is fine
-            written = None
-        if written != document.expected():
+        if not _holds_intended(document, text):
             raise CsrError(
                 f"{target.path}: the rewritten file would not hold the intended entries, "
                 "so nothing was written; please report this with the file attached"
@@ -245,6 +329,34 @@ def transaction(target: Target, change: Callable[[Document], R], *, dry_run: boo
                     f"{target.path}: cannot write it ({exc}); the file is unchanged"
                 ) from None
     return result
+
+
+def _holds_intended(document: Document, text: str) -> bool:
+    """Whether `text` parses back to exactly the entries the change intended.
+
+    The whole text is parsed, except for a bulk import of plain entries, where YAML parsing
+    (~0.15 ms an entry) would dominate: there the file with the first and last new entries is
+    parsed in full, and every new entry is read back from its block with the exact inverse of
+    the writer, whose plain scalars are decided by PyYAML's own resolver."""
+    target = document.target
+
+    def parse(candidate: str) -> list[Entry] | None:
+        try:
+            return parse_text(candidate, str(target.path), target.layer)
+        except PhrasebookError:  # csr's own rendering failed; the file on disk is fine
+            return None
+
+    bulk = document.bulk_appended()
+    if bulk is None:
+        return parse(text) == document.expected()
+    sample, sample_entries = document.render_sample()
+    if parse(sample) != sample_entries:
+        return False
+    for entry, block in bulk:
+        raw = yamltext.read_plain(block)
+        if raw is None or raw != entry_to_raw(entry):
+            return False
+    return True
 
 
 # --- csr add -----------------------------------------------------------------------------------
@@ -430,15 +542,26 @@ def _clashes(after: Entry, others: list[Entry]) -> list[str]:
     return notes
 
 
-def fresh_id(hint: str, taken: set[str], *, numbered: str = "imported") -> str:
-    """An unused id: a slug of `hint` (e.g. a shortcut code), else `<numbered>-<n>`."""
+def fresh_id(
+    hint: str,
+    taken: Container[str],
+    *,
+    numbered: str = "imported",
+    counters: dict[str, int] | None = None,
+) -> str:
+    """An unused id: a slug of `hint` (e.g. a shortcut code), else `<numbered>-<n>`.
+
+    `counters` remembers the last number given per base, so many calls (an import of thousands
+    of rows without a code) do not each count up from 1 again."""
     slug = re.sub(r"[^a-z0-9]+", "-", hint.lower()).strip("-")
     if slug and slug not in taken:
         return slug
     base = slug or numbered
-    number = 2 if slug else 1
+    number = (counters or {}).get(base, 1 if slug else 0) + 1
     while f"{base}-{number}" in taken:
         number += 1
+    if counters is not None:
+        counters[base] = number
     return f"{base}-{number}"
 
 

@@ -92,10 +92,30 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             return _decode(data, encoding, source), encoding
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_mixed(data, exc, source)
     # GB18030 is a superset of GBK and GB2312, the encodings Chinese Windows tools save.
     return _decode(data, "gb18030", source), "gb18030"
+
+
+def _refuse_mixed(data: bytes, exc: UnicodeDecodeError, source: str) -> None:
+    """A file whose first non-ASCII line is UTF-8 is a UTF-8 file with a mis-encoded row (a row
+    pasted from a GBK sheet), not a GBK file: say which line, instead of reading it all as GBK
+    and no longer recognising the header."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    first = next((line for line in data[:line_start].split(b"\n") if not line.isascii()), None)
+    if first is None:
+        return
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    line = data[: exc.start].count(b"\n") + 1
+    raise PhrasebookError(
+        f"{source}:{line}: this line is not UTF-8 text while the lines before it are (byte "
+        f"0x{data[exc.start]:02X}): the file mixes encodings; save the whole file as UTF-8 "
+        "(or convert that line with iconv -f GBK -t UTF-8) and retry"
+    )
 
 
 def _decode(data: bytes, encoding: str, source: str) -> str:
@@ -156,6 +176,11 @@ def _read_json(text: str, source: str) -> list[Incoming]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PhrasebookError(f"{source}:{exc.lineno}: JSON syntax error: {exc.msg}") from None
+    except RecursionError:
+        raise PhrasebookError(
+            f"{source}: the JSON is nested too deeply to be a phrasebook; a phrasebook is a "
+            'list of entries, or {"entries": [...]}'
+        ) from None
     if isinstance(document, dict) and set(document) == {"entries"}:
         document = document["entries"]
     if not isinstance(document, list):

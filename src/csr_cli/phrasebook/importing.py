@@ -97,7 +97,7 @@ def import_sheet(
         )
     report.skipped = [Outcome(s.where, "", s.reason, s.position) for s in sheet.skipped]
     own = target.path.resolve()
-    other = [entry for entry in others if Path(entry.source).resolve() != own]
+    other = _Others([entry for entry in others if Path(entry.source).resolve() != own])
 
     def change(document: Document) -> ImportReport:
         if replace_all:
@@ -110,15 +110,38 @@ def import_sheet(
     return transaction(target, change, dry_run=dry_run)
 
 
+class _Others:
+    """The entries of the other layers, indexed once for the whole import."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.by_id = {entry.id: entry for entry in entries}
+        self.alias_owner = {alias.lower(): entry for entry in entries for alias in entry.aliases}
+        self.counters: dict[str, int] = {}
+
+
+class _Taken:
+    """Ids in use in the target file or another layer, answered without building a set."""
+
+    def __init__(self, document: Document, other: _Others) -> None:
+        self.document = document
+        self.other = other
+
+    def __contains__(self, entry_id: object) -> bool:
+        return isinstance(entry_id, str) and (
+            entry_id in self.other.by_id or self.document.find(entry_id) is not None
+        )
+
+
 def _merge_one(
-    document: Document, incoming: Incoming, other: list[Entry], report: ImportReport
+    document: Document, incoming: Incoming, other: _Others, report: ImportReport
 ) -> None:
     index = _match(document, incoming)
     if index is None:
         entry = incoming.entry
         if incoming.derived_id:
-            taken = {e.id for e in other} | document.ids()
-            entry = replace(entry, id=fresh_id(entry.aliases[0] if entry.aliases else "", taken))
+            hint = entry.aliases[0] if entry.aliases else ""
+            taken = _Taken(document, other)
+            entry = replace(entry, id=fresh_id(hint, taken, counters=other.counters))
         document.add(entry)
         detail = _added_detail(entry, other)
         report.added.append(Outcome(incoming.where, entry.id, detail, incoming.position))
@@ -140,13 +163,11 @@ def _match(document: Document, incoming: Incoming) -> int | None:
     entry = incoming.entry
     if not incoming.derived_id:
         return document.find(entry.id)
-    codes = {alias.lower() for alias in entry.aliases}
-    if codes:
-        found = document.find_by(lambda e: bool(codes & {a.lower() for a in e.aliases}))
+    if entry.aliases:
+        found = document.find_alias(entry.aliases)
         if found is not None:
             return found
-    texts = set(entry.variants)
-    return document.find_by(lambda e: bool(texts & set(e.variants)))
+    return document.find_text(entry.variants)
 
 
 def _union(before: Entry, incoming: Entry) -> Entry:
@@ -163,19 +184,19 @@ def _union(before: Entry, incoming: Entry) -> Entry:
     )
 
 
-def _added_detail(entry: Entry, other: list[Entry]) -> str:
+def _added_detail(entry: Entry, other: _Others) -> str:
     detail = f"{len(entry.variants)} variant(s)"
-    hidden = next((e for e in other if e.id == entry.id), None)
+    hidden = other.by_id.get(entry.id)
     if hidden is not None:
         detail += f"; overrides the {hidden.layer} entry"
     return detail
 
 
-def _alias_clashes(entry: Entry, other: list[Entry]) -> list[str]:
-    owners = {alias.lower(): e for e in other if e.id != entry.id for alias in e.aliases}
+def _alias_clashes(entry: Entry, other: _Others) -> list[str]:
+    owners = other.alias_owner
     return [
         f"alias '{alias}' of '{entry.id}' is also an alias of {owners[alias.lower()].layer} "
         f"'{owners[alias.lower()].id}'; `csr check` reports such clashes"
         for alias in entry.aliases
-        if alias.lower() in owners
+        if alias.lower() in owners and owners[alias.lower()].id != entry.id
     ]

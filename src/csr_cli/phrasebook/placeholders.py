@@ -101,6 +101,14 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER_RE.findall(text)))
 
 
+def stray_brace(text: str) -> int | None:
+    """The 0-based position of the first `{` or `}` that is not part of a `{name}` placeholder
+    (a typo such as `{shop好的}}{` would otherwise reach the buyer as it is), else None."""
+    rest = PLACEHOLDER_RE.sub(lambda match: " " * len(match.group()), text)
+    found = re.search(r"[{}]", rest)
+    return found.start() if found else None
+
+
 def names_in_all(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(name for text in texts for name in names_in(text)))
 

@@ -9,6 +9,7 @@ key order. The caller re-parses the result and compares it with what it meant to
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -187,6 +188,11 @@ def has_comments(text: str) -> bool:
 
 def render_mapping(raw: dict[str, Any]) -> str:
     """A new entry's YAML: short lists in flow style, multi-line texts as `|` blocks."""
+    # ruamel.yaml takes about 1.5 ms an entry, which an import of 100k rows cannot afford; the
+    # plain entries most imports consist of are written directly, in exactly ruamel's layout.
+    fast = render_plain(raw)
+    if fast is not None:
+        return fast
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     mapping = CommentedMap()
@@ -202,6 +208,162 @@ def render_mapping(raw: dict[str, Any]) -> str:
                 value.fa.set_flow_style()
         mapping[key] = value
     return _dump(mapping)
+
+
+# A text ruamel.yaml writes plain in both block and flow context: no indicator first, none of
+# the characters that end or start something inside, one printable line without edge spaces.
+_PLAIN = re.compile(
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff\\-?:,\\[\\]{}#&*!|>'\"%@`~]"
+    "(?:[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff:#,?\\[\\]{}'\"\\\\]*"
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff:#,?\\[\\]{}'\"\\\\])?"
+)
+_QUOTED_OK = re.compile("[A-Za-z0-9._+-]*")
+_NUMBER_START = frozenset("0123456789+.")
+
+
+_LITERAL_MARK = "\x00"  # stands for a line break inside a rendered `|-` block
+_LITERAL_LINE = re.compile(
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff]"
+    "(?:[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff]*"
+    "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff])?"
+)
+
+
+def _literal_block(value: str) -> str | None:
+    """A multi-line variant as ruamel.yaml writes it (`|-`, lines indented under the dash),
+    for texts whose lines have no edge spaces or control characters; else None."""
+    lines = value.split("\n")
+    if not lines[0] or not all(line == "" or _LITERAL_LINE.fullmatch(line) for line in lines):
+        return None
+    if not lines[-1]:
+        return None
+    body = _LITERAL_MARK.join(f"    {line}" if line else "" for line in lines)
+    return f"|-{_LITERAL_MARK}{body}"
+
+
+def _scalar(value: str) -> str | None:
+    """`value` written as ruamel.yaml would, for the simple cases; None for any other."""
+    if _QUOTED_OK.fullmatch(value) and _plain_is_not_text(value):
+        return f'"{value}"'  # e.g. 98, yes, 1.5: quoted so they stay text
+    if value[:1] in _NUMBER_START and value.isascii():
+        return None  # may be a YAML 1.2 number (98e98), which ruamel.yaml quotes its own way
+    if _PLAIN.fullmatch(value) and not _plain_is_not_text(value):
+        return value
+    return None
+
+
+def render_plain(raw: dict[str, Any]) -> str | None:
+    """The entry written directly in ruamel.yaml's layout, or None when any value needs more
+    than a plain or simply quoted scalar (then ruamel.yaml writes it)."""
+    lines: list[str] = []
+    for key, value in raw.items():
+        if key in FLOW_LISTS or key == "variants":
+            items = [
+                (_literal_block(item) if key == "variants" and "\n" in item else _scalar(item))
+                if isinstance(item, str)
+                else None
+                for item in value
+            ]
+            if None in items:
+                return None
+            if key == "variants":
+                lines.append("variants:" if items else "variants: []")
+                lines.extend(f"  - {item}".replace(_LITERAL_MARK, "\n") for item in items)
+            else:
+                lines.append(f"{key}: [{', '.join(str(item) for item in items)}]")
+        elif key == "placeholders":
+            if not value:
+                lines.append("placeholders: {}")
+                continue
+            lines.append("placeholders:")
+            for name, default in value.items():
+                text = "null" if default is None else _scalar(default)
+                if text is None or _scalar(name) != name:
+                    return None
+                lines.append(f"  {name}: {text}")
+        else:
+            text = _scalar(value) if isinstance(value, str) else None
+            if text is None:
+                return None
+            lines.append(f"{key}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def _unscalar(text: str) -> str | None:
+    if len(text) > 1 and text[0] == text[-1] == '"':
+        inner = text[1:-1]
+        return inner if _QUOTED_OK.fullmatch(inner) and _plain_is_not_text(inner) else None
+    return text if _scalar(text) == text else None
+
+
+def _read_variants(lines: list[str]) -> list[str | None]:
+    """The variants of a block's `variants:` list (its lines without the two-space indent)."""
+    values: list[str | None] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        n += 1
+        if line == "- |-":
+            body: list[str] = []
+            while n < len(lines) and (lines[n] == "" or lines[n].startswith("  ")):
+                body.append(lines[n][2:])
+                n += 1
+            text = "\n".join(body)
+            values.append(text if body and _literal_block(text) is not None else None)
+        elif line.startswith("- "):
+            values.append(_unscalar(line[2:]))
+        else:
+            values.append(None)
+    return values
+
+
+def read_plain(block: str) -> dict[str, Any] | None:
+    """The mapping `render_plain` wrote as `block` (its exact inverse), or None for any text it
+    could not have written."""
+    raw: dict[str, Any] = {}
+    lines = block.split("\n")
+    if lines[-1] != "":
+        return None
+    lines.pop()
+    n = 0
+    while n < len(lines):
+        key, sep, rest = lines[n].partition(":")
+        n += 1
+        if not sep or key in raw or key.startswith(" "):
+            return None
+        items: list[str] = []
+        while n < len(lines) and (lines[n].startswith("  ") or lines[n] == ""):
+            items.append(lines[n][2:])
+            n += 1
+        value: Any
+        if key == "variants" and rest == "" and items:
+            value = _read_variants(items)
+        elif key == "placeholders" and rest == "" and items:
+            value = {}
+            for item in items:
+                name, colon, default = item.partition(": ")
+                if not colon or _scalar(name) != name or name in value:
+                    return None
+                value[name] = None if default == "null" else _unscalar(default)
+                if default != "null" and value[name] is None:
+                    return None
+        elif items or not rest.startswith(" "):
+            return None
+        elif key == "placeholders" and rest == " {}":
+            value = {}
+        elif (
+            (key in FLOW_LISTS or key == "variants")
+            and rest.startswith(" [")
+            and rest.endswith("]")
+        ):
+            inner = rest[2:-1]
+            value = [_unscalar(item) for item in inner.split(", ")] if inner else []
+        else:
+            value = _unscalar(rest[1:])
+        if value is None or (isinstance(value, list) and None in value):
+            return None
+        raw[key] = value
+    return raw or None
 
 
 def edit_mapping(block: str, change: Callable[[Any], None]) -> str:
@@ -300,8 +462,15 @@ def _plain_is_not_text(value: str) -> bool:
     """Whether PyYAML would read `value`, written plain, as something other than a string."""
     import yaml
 
+    return _resolve()(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+
+
+@functools.lru_cache(maxsize=1)
+def _resolve() -> Callable[..., str]:
+    import yaml
+
     resolve: Callable[..., str] = yaml.resolver.Resolver().resolve
-    return resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
+    return resolve
 
 
 def check_shape(text: str, source: str) -> None:

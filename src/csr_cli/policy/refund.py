@@ -86,6 +86,11 @@ def refund_due(
     partial: PartialReturn | None = None,
 ) -> RefundResult:
     """The refund for `reason`; PAID includes the outbound shipping."""
+    if not paid:
+        raise UsageError(
+            "paid is 0.00: the buyer paid nothing, so there is nothing to refund; check the amount",
+            fields=("paid",),
+        )
     # A partial return's shipping may be a waived fee larger than PAID; its order check covers it.
     if partial is None and shipping is not None and shipping > paid:
         raise UsageError(

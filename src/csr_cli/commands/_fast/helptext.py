@@ -11,9 +11,8 @@ import json
 import os
 import sys
 import zlib
-from typing import Any
+from typing import Any, NoReturn
 
-from csr_cli.commands._fast.standin import Pacified
 from csr_cli.commands._fast.table import table_key, table_path, write_json
 
 HELP_ARGS = (["--help"], ["-h"])
@@ -100,17 +99,12 @@ class Recorder:
         return getattr(self.wrapped, name)
 
 
-def print_text(text: str) -> int:
-    """Print a text Typer would print, with its broken-pipe handling; the exit code."""
+def print_text(text: str) -> NoReturn:
+    """Print a text Typer would print and exit, with the edge's handling of a failed output."""
+    from csr_cli import edge
+
     try:
         sys.stdout.write(text)
-        sys.stdout.flush()
     except OSError as exc:
-        import errno
-
-        if exc.errno != errno.EPIPE:
-            raise
-        sys.stdout = Pacified(sys.stdout)
-        sys.stderr = Pacified(sys.stderr)
-        return 1
-    return 0
+        edge.fail_for(exc, sys.argv[1:])
+    edge.exit_flushed(0)

@@ -11,7 +11,7 @@ from csr_cli import __version__
 from csr_cli.commands._fast import standin
 from csr_cli.commands._fast.helptext import HELP_ARGS, cached_help, print_text
 from csr_cli.commands._fast.parse import Unplain, convert, parse, resolve, target
-from csr_cli.commands._fast.standin import Abort, Exit, Pacified, echo
+from csr_cli.commands._fast.standin import Abort, Exit, echo
 from csr_cli.commands._fast.table import HOT_COMMANDS, disabled, load_table
 
 
@@ -24,12 +24,12 @@ def run(args: list[str]) -> bool:
     if not (_utf8(sys.stdout) and _utf8(sys.stderr)):
         return False  # click re-wraps such streams; leave that to it
     if args == ["--version"]:  # as the root's eager --version prints it
-        sys.exit(print_text(f"csr {__version__}\n"))
+        print_text(f"csr {__version__}\n")
     if args in HELP_ARGS:
         text = cached_help(args)
         if text is None:
             return False
-        sys.exit(print_text(text))
+        print_text(text)
     if args[0] not in HOT_COMMANDS:
         return False
     table = load_table()
@@ -53,10 +53,13 @@ def _utf8(stream: Any) -> bool:
 
 
 def _call(function: Any, kwargs: dict[str, Any], labels: dict[str, str]) -> int:
-    """Call the command as Typer and `cli.CsrGroup.main` would; the exit code."""
+    """Call the command as Typer and `cli.CsrGroup.main` would, with the same edge
+    (`csr_cli.edge`) for errors; the exit code once stdout is flushed."""
+    from csr_cli import edge
     from csr_cli.errors import CsrError
     from csr_cli.state import deferred_writes
 
+    argv = sys.argv[1:]
     try:
         try:
             with deferred_writes():
@@ -68,28 +71,17 @@ def _call(function: Any, kwargs: dict[str, Any], labels: dict[str, str]) -> int:
         except EOFError:
             echo(err=True)
             raise Abort() from None
-        except KeyboardInterrupt:
-            return 130
-        except OSError as exc:
-            import errno
-
-            if exc.errno != errno.EPIPE:
-                raise
-            sys.stdout = Pacified(sys.stdout)
-            sys.stderr = Pacified(sys.stderr)
-            return 1
-    except CsrError as exc:
-        echo(f"error: {exc}", err=True)
-        return exc.exit_code
-    except BaseException as exc:
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
         kind = _click_kind(exc)
         if kind == "exit":
-            return int(getattr(exc, "exit_code", 0))
+            edge.exit_flushed(int(getattr(exc, "exit_code", 0)))
         if kind == "abort":
             echo("", err=True)
             return 130
-        raise
-    return result if isinstance(result, int) else 0
+        edge.fail_for(exc, argv)
+    edge.exit_flushed(result if isinstance(result, int) else 0)
 
 
 def _click_kind(exc: BaseException) -> str | None:
