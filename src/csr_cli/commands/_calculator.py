@@ -3,7 +3,8 @@
 A calculator command is a function decorated with `@calculator`: it takes its own options and
 the policy in force (`policy`), and returns the core's `Calculation`. The decorator adds
 `--policy`, `--set`, `--no-copy` and `--json`, loads the policy, drafts the reply with the
-computed values and that same policy, and prints and copies it.
+computed values and that same policy, and prints and copies it. `recordable=True` also adds
+`--record` with the buyer, order and item, which records the answer in the case log first.
 """
 
 from __future__ import annotations
@@ -11,10 +12,21 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import typer
 
+from csr_cli.commands._caselog import (
+    BuyerOpt,
+    DueOpt,
+    ItemOpt,
+    KeyOpt,
+    NoteOpt,
+    OrderOpt,
+    RecordOpt,
+    due_time,
+)
 from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
@@ -28,6 +40,8 @@ from csr_cli.commands._common import (
     print_json,
     use_rich,
 )
+from csr_cli.errors import UsageError
+from csr_cli.money import FEN
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.policy.model import Policy
 from csr_cli.policy.result import Calculation
@@ -40,18 +54,29 @@ SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("no_copy", NoCopyOpt, False),
     ("as_json", JsonOpt, False),
 )
+# And those of a calculator whose answer the after-sale handbook records (`recordable`).
+RECORD_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("record", RecordOpt, False),
+    ("buyer", BuyerOpt, None),
+    ("order", OrderOpt, None),
+    ("item", ItemOpt, None),
+    ("note", NoteOpt, None),
+    ("due", DueOpt, None),
+    ("idempotency_key", KeyOpt, None),
+)
 
 
 def calculator(
     *,
-    extra: Callable[[Any], Mapping[str, Any]] | None = None,
+    recordable: bool = False,
     refused: Callable[[Any], bool] | None = None,
 ) -> Callable[[Callable[..., Calculation]], Callable[..., None]]:
     """Make `compute(**own options, policy=…)` a calculator command.
 
-    `extra` adds keys to the JSON output; `refused` makes the command exit 1 after printing
-    when the answer is a refusal (so `csr return-check … && …` stops).
+    `recordable` adds the `--record` options; `refused` makes the command exit 1 after
+    printing when the answer is a refusal (so `csr return-check … && …` stops).
     """
+    added = (*SHARED_OPTIONS, *(RECORD_OPTIONS if recordable else ()))
 
     def decorate(compute: Callable[..., Calculation]) -> Callable[..., None]:
         own = inspect.signature(compute, eval_str=True)
@@ -60,21 +85,22 @@ def calculator(
             inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
             )
-            for name, kind, default in SHARED_OPTIONS
+            for name, kind, default in added
         ]
 
         @functools.wraps(compute)
         def command(**options: Any) -> None:
-            shared = {name: options.pop(name) for name, _kind, _default in SHARED_OPTIONS}
+            shared = {name: options.pop(name) for name, _kind, _default in added}
             loaded = policy_in_force(shared["policy_file"])
             result = compute(**options, policy=loaded)
+            case = record(result, shared) if recordable else None
             finish(
                 result,
                 loaded=loaded,
                 given=shared["given"],
                 as_json=shared["as_json"],
                 no_copy=shared["no_copy"],
-                extra=extra(result) if extra else None,
+                extra={"case": case} if case else None,
             )
             if refused is not None and refused(result):
                 raise typer.Exit(1)
@@ -86,6 +112,46 @@ def calculator(
         return command
 
     return decorate
+
+
+def record(result: Calculation, options: Mapping[str, Any]) -> dict[str, object] | None:
+    """Record the answer in the case log when `--record` asks; the stored case for JSON.
+
+    Recording comes before any output: when the log can't be reached, the agent sees that the
+    case was NOT recorded instead of a reply that looks done."""
+    details = [name for name, _kind, _default in RECORD_OPTIONS[1:] if options[name] is not None]
+    if not options["record"]:
+        if details:
+            raise UsageError(
+                f"{details[0]} is for recording the case; add record (or leave it out)",
+                fields=(details[0], "record"),
+            )
+        return None
+    if not options["buyer"]:
+        raise UsageError(
+            "record needs buyer: the buyer's account (帐号) finance pays",
+            fields=("record", "buyer"),
+        )
+    from csr_cli.cases import CaseKind, NewCase, record_case, shop_timezone
+
+    fields = dict(result.case_fields())
+    fields["kind"] = CaseKind(fields["kind"])
+    fields["amount"] = Decimal(fields["amount"]).quantize(FEN)
+    recorded = record_case(
+        NewCase(
+            **fields,
+            buyer=options["buyer"],
+            order=options["order"],
+            item=options["item"],
+            note=options["note"],
+            due_at=due_time(options["due"], shop_timezone()),
+            idempotency_key=options["idempotency_key"],
+        )
+    )
+    case = recorded.case
+    said = "recorded" if recorded.created else "already recorded (a retry)"
+    note(f"✓ {said}: case #{case.id}, {case.kind.value}, {case.state.value}")
+    return {"id": case.id, "state": case.state.value, "created": recorded.created}
 
 
 def finish(

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from csr_cli.commands._calculator import calculator
-from csr_cli.config import load_config
-from csr_cli.money import fmt, parse_amount
+from csr_cli.money import parse_amount
 from csr_cli.policy.compensate import CompensationReason, CompensationResult, compensation_cap
 from csr_cli.policy.model import Policy
 
 
-@calculator(extra=lambda result: {"record": _record(result)})
+@calculator(recordable=True)
 def compensate(
     price: Annotated[
         str, typer.Argument(metavar="PRICE", help="The item's price, e.g. 250 or ¥99.99.")
@@ -46,14 +44,3 @@ def compensate(
         offer=None if offer is None else parse_amount(offer, "--offer"),
         policy=policy.compensation,
     )
-
-
-def _record(result: CompensationResult) -> dict[str, str | None]:
-    """What a payout log needs: problem, amount, handler and time."""
-    amount = result.cap if result.offer is None else result.offer
-    return {
-        "problem": result.reason.value,
-        "amount": fmt(amount),
-        "handler": load_config().get("agent"),
-        "time": datetime.now().astimezone().isoformat(timespec="minutes"),
-    }

@@ -12,7 +12,7 @@ from csr_cli.policy.exchange import ExchangeReason, ExchangeResult, exchange_quo
 from csr_cli.policy.model import Policy
 
 
-@calculator()
+@calculator(recordable=True)
 def exchange(
     old_price: Annotated[
         str, typer.Argument(metavar="OLD_PRICE", help="What the buyer paid for the item: 159.")

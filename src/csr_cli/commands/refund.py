@@ -14,7 +14,7 @@ from csr_cli.policy.model import Policy
 from csr_cli.policy.refund import PartialReturn, RefundReason, RefundResult, refund_due
 
 
-@calculator()
+@calculator(recordable=True)
 def refund(
     paid: Annotated[
         str,

@@ -12,7 +12,7 @@ from csr_cli.policy.model import Category, Condition, Policy
 from csr_cli.policy.returns import ReturnResult, check_return
 
 
-@calculator(refused=lambda result: not result.allowed)
+@calculator(recordable=True, refused=lambda result: not result.allowed)
 def return_check(
     signed: Annotated[
         str,

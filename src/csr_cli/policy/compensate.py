@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import Enum
+from typing import Any
 
 from csr_cli.errors import UsageError
 from csr_cli.money import fmt, fmt_chat, round_down
@@ -48,6 +49,16 @@ class CompensationResult(Calculation):
             verdict = "is within the cap" if self.within_cap else "needs a supervisor's approval"
             headline += f"; offer {fmt(self.offer)} {verdict}"
         return headline
+
+    def case_fields(self) -> dict[str, Any]:
+        """A payout: what the reply offers, and the cap (above it, the case waits for a
+        supervisor's approval)."""
+        return {
+            "kind": "compensation",
+            "reason": self.reason.value,
+            "amount": self.first_offer if self.offer is None else self.offer,
+            "cap": self.cap,
+        }
 
     def facts(self) -> dict[str, object]:
         return {

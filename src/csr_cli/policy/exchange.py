@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy
@@ -47,6 +48,17 @@ class ExchangeResult(Calculation):
         if self.refund:
             return f"exchange: the shop refunds {fmt(self.refund)} ({self.reason.value})"
         return f"exchange: nothing to pay either way ({self.reason.value})"
+
+    def case_fields(self) -> dict[str, Any]:
+        """An exchange: the handbook records the postage and whether the buyer owes it."""
+        quality = self.reason is ExchangeReason.quality
+        return {
+            "kind": "exchange-quality" if quality else "exchange-other",
+            "reason": self.reason.value,
+            "amount": self.buyer_pays or self.refund,
+            "postage": self.shipping,
+            "postage_due": bool(self.buyer_pays) and not quality,
+        }
 
     def facts(self) -> dict[str, object]:
         return {

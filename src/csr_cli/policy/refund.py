@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from csr_cli.errors import UsageError
 from csr_cli.money import ZERO, fmt, fmt_chat
@@ -65,6 +66,11 @@ class RefundResult(Calculation):
         if self.refund is None:
             return "refund: declined for now"
         return f"refund: {fmt(self.refund)} ({self.reason.value})"
+
+    def case_fields(self) -> dict[str, Any]:
+        if self.refund is None:
+            return super().case_fields()  # declined for now: nothing to pay or take back yet
+        return {"kind": "refund", "reason": self.reason.value, "amount": self.refund}
 
     def facts(self) -> dict[str, object]:
         return {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from csr_cli.errors import UsageError
 from csr_cli.policy.model import Rule
 
 
@@ -32,6 +34,15 @@ class Calculation:
     def facts(self) -> dict[str, object]:
         """The calculator's own fields for JSON, amounts as two-decimal strings."""
         raise NotImplementedError
+
+    def case_fields(self) -> dict[str, Any]:
+        """What the after-sale handbook records for this answer (`NewCase` fields: kind,
+        reason, amount, …); the buyer and order come from the agent."""
+        raise UsageError(
+            f"record: {self.reply_id} is not a case the after-sale log keeps; record it with "
+            "`csr cases record` if it is one",
+            fields=("record",),
+        )
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from csr_cli.dates import fmt_chat_date
 from csr_cli.errors import UsageError
+from csr_cli.money import ZERO
 from csr_cli.policy.model import (
     LAW,
     LEGAL_EXCLUSIONS,
@@ -55,6 +57,12 @@ class ReturnResult(Calculation):
     def headline(self) -> str:
         verdict = "yes" if self.allowed else "no"
         return f"allowed: {verdict} (last day for a no-reason return {self.last_day})"
+
+    def case_fields(self) -> dict[str, Any]:
+        """An allowed return waits for the parcel; its refund is recorded when it is known."""
+        if not self.allowed:
+            return super().case_fields()
+        return {"kind": "refund", "reason": "return allowed", "amount": ZERO}
 
     def facts(self) -> dict[str, object]:
         return {
