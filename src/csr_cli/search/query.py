@@ -1,0 +1,205 @@
+"""Reading a buyer's message the way buyers type it, before it becomes search terms.
+
+A message is folded (full-width, case, traditional characters, runs of one repeated
+character), rewritten (slang, abbreviations, English words → the phrasebook's words, from
+lexicon/lexicon.yaml), and cut into clauses. A clause that asks or requests something carries
+more weight than the story around it, and each asking clause is a candidate intent when a
+message asks several things. Pinyin typed in Latin letters ("tui huo yao yunfei ma") is cut
+into syllables so it meets the pinyin terms of the index. Every table used here is read from
+the compiled index, a handful of rows per message: pypinyin is never imported at query time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sized
+from dataclasses import dataclass
+from typing import Any
+
+from csr_cli.search.terms import HAN, is_han, normalize, runs
+
+# Clause boundaries: sentence punctuation of both widths, line breaks, and a space between two
+# Chinese characters (buyers use spaces as commas); a space between Latin words is not one,
+# since pinyin syllables are spaced.
+CLAUSE_SPLIT_RE = re.compile(rf"[,，。.!！?？;；~～…、\n\r\t]+|(?<=[{HAN}])\s+|\s+(?=[{HAN}])")
+# What makes a clause an ask: a question word or particle, a request, or a question mark.
+ASK_RE = re.compile(
+    r"[?？吗么呢]|怎么|什么|多少|多久|几|哪|谁|为何|为什么|如何|能否|是否|可否|"
+    r"能不能|可不可以|可以|是不是|有没有|会不会|要不要|行不行|好不好|还是|"
+    r"请问|想问|问下|问一下|帮我|帮忙|麻烦|给我|我要|我想|想要|"
+    r"(.)不\1|\bma\b|\bne\b"
+)
+# Pleasantries and prefaces: a clause made only of these asks nothing yet ("亲 在吗 我想问一下").
+PREFACE_RE = re.compile(
+    r"^(?:亲|亲亲|您好|你好|老板|掌柜|客服|在吗|在不在|在嘛|有人吗|有人在吗|请问|想问|我想问|"
+    r"问一下|问下|一下|我想问一下|打扰了|打扰一下|那个|嗯|哦|哈|啊|呀|吧|hi|hello|hey|\s)+$"
+)
+REPEAT_RE = re.compile(rf"([{HAN}])\1{{2,}}")
+MAX_SYLLABLE = 6  # the longest pinyin syllable, zhuang
+MAX_REWRITE_WORDS = 3
+PINYIN_WINDOW = 4  # joined syllables up to this many, to meet a keyword's full pinyin
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    asks: bool  # a question or request, not just the story around one
+    # The clause in the phrasebook's words (slang and English rewritten); terms come from both,
+    # so a keyword written with the buyer's own slang still matches.
+    rewritten: str = ""
+    preface: bool = False  # only pleasantries (亲 在吗, 我想问一下)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A buyer's message, folded and rewritten, and cut into clauses."""
+
+    original: str
+    text: str
+    clauses: tuple[Clause, ...]
+
+
+def read_message(db: sqlite3.Connection, message: str) -> Message:
+    text = fold(db, message)
+    rewritten = rewriter(db, text)
+    found = [
+        Clause(clause.text, clause.asks or _asks(again), again, clause.preface)
+        for clause in clauses(text)
+        for again in [rewritten(clause.text)]
+    ]
+    return Message(message, text, tuple(found))
+
+
+def fold(db: sqlite3.Connection, text: str) -> str:
+    """Full-width → half-width, lower case, traditional → simplified, 啊啊啊 → 啊."""
+    text = normalize(text)
+    chars = {char for run in runs(text) if is_han(run) for char in run}
+    simplified = dict(lookup(db, "SELECT ch, simp FROM t2s WHERE ch IN ({})", chars))
+    if simplified:
+        text = text.translate(str.maketrans(simplified))
+    return REPEAT_RE.sub(r"\1", text)
+
+
+def rewriter(db: sqlite3.Connection, text: str) -> Callable[[str], str]:
+    """What applies the lexicon's rewrites that `text` needs to a piece of it; longer phrases
+    first, Latin words only as whole words."""
+    found: dict[str, str] = dict(
+        lookup(db, "SELECT phrase, replacement FROM rewrites WHERE phrase IN ({})", _pieces(text))
+    )
+    if not found:
+        return lambda piece: piece
+    alternatives = [
+        re.escape(phrase)
+        if is_han(phrase.replace(" ", ""))
+        else rf"(?<![a-z]){re.escape(phrase)}(?![a-z])"
+        for phrase in sorted(found, key=len, reverse=True)
+    ]
+
+    def replace(match: re.Match[str]) -> str:
+        phrase = match.group(0)
+        if phrase.isascii():  # keep the word: ids and English titles still match it
+            return f" {phrase} {found[phrase]} "
+        return found[phrase]
+
+    pattern = re.compile("|".join(alternatives))
+    return lambda piece: pattern.sub(replace, piece)
+
+
+def _pieces(text: str) -> set[str]:
+    """Chinese substrings (1-8 characters) and runs of 1-3 Latin words: rewrite candidates."""
+    pieces: set[str] = set()
+    for run in runs(text):
+        if is_han(run):
+            for start in range(len(run)):
+                pieces.update(
+                    run[start:end] for end in range(start + 1, min(len(run), start + 8) + 1)
+                )
+    words = re.findall(r"[a-z0-9]+", text)
+    for size in range(1, MAX_REWRITE_WORDS + 1):
+        pieces.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    return pieces
+
+
+def _asks(text: str, mark: str = "") -> bool:
+    return bool(ASK_RE.search(text + mark)) and not PREFACE_RE.match(text)
+
+
+def clauses(text: str) -> list[Clause]:
+    parts = [part.strip() for part in CLAUSE_SPLIT_RE.split(text)]
+    # The mark that ended a clause tells whether it asked: keep it with the clause.
+    marks = CLAUSE_SPLIT_RE.findall(text)
+    found = []
+    for part, mark in itertools.zip_longest(parts, marks, fillvalue=""):
+        if runs(part):
+            preface = bool(PREFACE_RE.match(part))
+            found.append(Clause(part, _asks(part, mark.strip()), preface=preface))
+    return found
+
+
+def pinyin_terms(text: str, char_pinyin: dict[str, str], syllables: set[str]) -> list[str]:
+    """Pinyin bigrams over the characters and the typed pinyin of a text, and for typed pinyin
+    its syllables joined (bao you → baoyou), so 包油, bao you and baoyou meet 包邮."""
+    terms: list[str] = []
+    sequence: list[str] = []
+    typed: list[str] = []  # consecutive syllables typed in Latin letters
+
+    def flush_typed() -> None:
+        for size in range(2, PINYIN_WINDOW + 1):
+            terms.extend(f"pf:{''.join(typed[i : i + size])}" for i in range(len(typed) - size + 1))
+        typed.clear()
+
+    for run in runs(text):
+        if is_han(run):
+            flush_typed()
+            sequence.extend(char_pinyin.get(char, "") for char in run)
+            continue
+        cut = segment(run, syllables) if run.isalpha() else None
+        if cut is None:
+            flush_typed()
+            sequence.append("")
+            continue
+        sequence.extend(cut)
+        typed.extend(cut)
+    flush_typed()
+    terms.extend(
+        f"pb:{first}_{second}" for first, second in itertools.pairwise(sequence) if first and second
+    )
+    return terms
+
+
+def segment(word: str, syllables: set[str]) -> list[str] | None:
+    """A Latin word cut into pinyin syllables (fewest syllables wins), or None if it is not pinyin."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - MAX_SYLLABLE), end):
+            before = best[start]
+            if before is not None and word[start:end] in syllables:
+                candidate = [*before, word[start:end]]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[-1]
+
+
+def syllable_candidates(text: str) -> set[str]:
+    """Every piece of the Latin words of a text that may be a pinyin syllable."""
+    return {
+        word[start:end]
+        for word in re.findall("[a-z]+", text)
+        for start in range(len(word))
+        for end in range(start + 1, min(len(word), start + MAX_SYLLABLE) + 1)
+    }
+
+
+def lookup(db: sqlite3.Connection, sql: str, values: Iterable[str]) -> list[Any]:
+    """Rows of `sql` whose `{}` becomes one placeholder per value; no values, no query."""
+    values = list(values)
+    if not values:
+        return []
+    return db.execute(sql.format(_marks(values)), values).fetchall()
+
+
+def _marks(values: Sized) -> str:
+    return ",".join("?" * len(values))
