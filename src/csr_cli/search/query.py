@@ -39,6 +39,7 @@ PREFACE_RE = re.compile(
 REPEAT_RE = re.compile(rf"([{HAN}])\1{{2,}}")
 MAX_SYLLABLE = 6  # the longest pinyin syllable, zhuang
 MAX_REWRITE_WORDS = 3
+TYPED_PINYIN = 5.0  # see pinyin_terms
 PINYIN_WINDOW = 4  # joined syllables up to this many, to meet a keyword's full pinyin
 
 
@@ -138,34 +139,42 @@ def clauses(text: str) -> list[Clause]:
     return found
 
 
-def pinyin_terms(text: str, char_pinyin: dict[str, str], syllables: set[str]) -> list[str]:
+def pinyin_terms(text: str, char_pinyin: dict[str, str], syllables: set[str]) -> dict[str, float]:
     """Pinyin bigrams over the characters and the typed pinyin of a text, and for typed pinyin
-    its syllables joined (bao you → baoyou), so 包油, bao you and baoyou meet 包邮."""
-    terms: list[str] = []
-    sequence: list[str] = []
-    typed: list[str] = []  # consecutive syllables typed in Latin letters
+    its syllables joined (bao you → baoyou), so 包油, bao you and baoyou meet 包邮.
+
+    Each term maps to how much it counts. A pinyin bigram the buyer typed is their word, spelled
+    exactly, so it counts TYPED_PINYIN times one read off characters, which may be a homophone.
+    """
+    terms: dict[str, float] = {}
+    sequence: list[tuple[str, bool]] = []  # (syllable, typed in Latin letters)
+    typed: list[str] = []  # the current stretch of typed syllables
 
     def flush_typed() -> None:
         for size in range(2, PINYIN_WINDOW + 1):
-            terms.extend(f"pf:{''.join(typed[i : i + size])}" for i in range(len(typed) - size + 1))
+            terms.update(
+                (f"pf:{''.join(typed[i : i + size])}", 1.0) for i in range(len(typed) - size + 1)
+            )
         typed.clear()
 
     for run in runs(text):
         if is_han(run):
             flush_typed()
-            sequence.extend(char_pinyin.get(char, "") for char in run)
+            sequence.extend((char_pinyin.get(char, ""), False) for char in run)
             continue
         cut = segment(run, syllables) if run.isalpha() else None
         if cut is None:
             flush_typed()
-            sequence.append("")
+            sequence.append(("", False))
             continue
-        sequence.extend(cut)
+        sequence.extend((syllable, True) for syllable in cut)
         typed.extend(cut)
     flush_typed()
-    terms.extend(
-        f"pb:{first}_{second}" for first, second in itertools.pairwise(sequence) if first and second
-    )
+    for (first, typed_first), (second, typed_second) in itertools.pairwise(sequence):
+        if first and second:
+            boost = TYPED_PINYIN if typed_first or typed_second else 1.0
+            term = f"pb:{first}_{second}"
+            terms[term] = max(terms.get(term, 0.0), boost)
     return terms
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sqlite3
-from collections.abc import Sized
+from collections.abc import Iterator, Sized
 from dataclasses import dataclass
 
 from csr_cli.phrasebook.cache import Phrasebook
@@ -31,6 +32,11 @@ MIN_TYPO_LENGTH = 4
 # a top-10, and reading no more keeps a query over 100k entries fast.
 POSTINGS_PER_TERM = 1000
 MAX_TERMS = 200  # the rarest query terms; SQLite allows 500 parts in one compound SELECT
+# English words that say nothing about the scenario ("there's a hole in the sleeve").
+ENGLISH_STOP_WORDS = frozenset(
+    "the a an in on at of to is are was it its i me my u you your we our they this that "
+    "and or but for with be been do does did can could would will there here just so".split()
+)
 HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
 MAX_QUERY_CHARS = 400
 LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
@@ -134,10 +140,11 @@ def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]
         factor = STORY_WEIGHT if story else 1.0
         terms = clause_terms(clause.text, pinyin, syllables, classes)
         if clause.rewritten != clause.text:
-            terms |= clause_terms(clause.rewritten, pinyin, syllables, classes)
-        for term in terms:
-            weight = factor * (_position_weight(term, piece, start, len(compact)) if long else 1.0)
-            weighted[term] = max(weighted.get(term, 0.0), weight)
+            for term, boost in clause_terms(clause.rewritten, pinyin, syllables, classes).items():
+                terms[term] = max(terms.get(term, 0.0), boost)
+        for term, boost in terms.items():
+            position = _position_weight(term, piece, start, len(compact)) if long else 1.0
+            weighted[term] = max(weighted.get(term, 0.0), factor * position * boost)
     return weighted
 
 
@@ -152,14 +159,42 @@ def _position_weight(term: str, clause: str, start: int, length: int) -> float:
 
 def clause_terms(
     text: str, pinyin: dict[str, str], syllables: set[str], classes: dict[str, str]
-) -> set[str]:
-    terms = set(text_terms(text))
-    terms.update(pinyin_terms(text, pinyin, syllables))
-    terms.update(f"k:{piece}" for piece in substrings(text))
-    terms.update(f"c:{classes[phrase]}" for phrase in candidate_phrases(text) if phrase in classes)
+) -> dict[str, float]:
+    """The terms of one clause, each with how much it counts relative to the others."""
+    terms = dict.fromkeys(text_terms(text), 1.0)
+    if len(text) == 1 and is_han(text):  # "在？" alone: the one word there is, stop word or not
+        terms[f"u:{text}"] = 1.0
+    terms.update((f"k:{piece}", 1.0) for piece in _keyword_pieces(text))
+    terms.update(
+        (f"c:{classes[phrase]}", 1.0) for phrase in candidate_phrases(text) if phrase in classes
+    )
     for word in (run for run in runs(text) if run.isalpha() and not is_han(run)):
-        terms.update({f"w:{stem(word)}", f"a:{word}", f"pf:{word}", f"pi:{word}"})
+        terms.update(
+            dict.fromkeys([f"w:{stem(word)}", f"a:{word}", f"pf:{word}", f"pi:{word}"], 1.0)
+        )
+    for term, weight in pinyin_terms(text, pinyin, syllables).items():
+        terms[term] = max(terms.get(term, 0.0), weight)
     return terms
+
+
+def _keyword_pieces(text: str) -> Iterator[str]:
+    """Substrings that may be a whole keyword; a piece never cuts a Latin word ("shihou" does
+    not contain the keyword "hi")."""
+    compact = keyword_key(text)
+    latin = [(m.start(), m.end()) for m in re.finditer("[a-z]+", compact)]
+    inside = {i for start, end in latin for i in range(start + 1, end)}
+    for piece in substrings(text):
+        for start in _occurrences(compact, piece):
+            if start not in inside and start + len(piece) not in inside:
+                yield piece
+                break
+
+
+def _occurrences(text: str, piece: str) -> Iterator[int]:
+    start = text.find(piece)
+    while start >= 0:
+        yield start
+        start = text.find(piece, start + 1)
 
 
 def _pinyin_prefixes(query: str) -> list[str]:
