@@ -31,6 +31,9 @@ ASK_RE = re.compile(
     r"请问|想问|问下|问一下|帮我|帮忙|麻烦|给我|我要|我想|想要|"
     r"(.)不\1|\bma\b|\bne\b"
 )
+# Chat questions that end in a bare 不 / 没 (包邮不, S还有没) and requests (地址发我, 改一下): they
+# ask too, but are told from statements less surely, so only the intent split uses them.
+LOOSE_ASK_RE = re.compile(r"[不没]$|没有$|发我|一下$")
 # Pleasantries and prefaces: a clause made only of these asks nothing yet ("亲 在吗 我想问一下").
 PREFACE_RE = re.compile(
     r"^(?:亲|亲亲|您好|你好|老板|掌柜|客服|在吗|在不在|在嘛|有人吗|有人在吗|请问|想问|我想问|"
