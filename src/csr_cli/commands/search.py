@@ -22,6 +22,7 @@ from csr_cli.commands._common import (
 )
 from csr_cli.commands.reply import Role
 from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.schema import messages_of
 from csr_cli.search.intents import find_intents
 from csr_cli.search.ranking import Hit, search
 
@@ -97,14 +98,14 @@ def _hit_json(rank: int, hit: Hit, explain: bool) -> dict[str, object]:
         "title": entry.title,
         "title_zh": entry.title_zh,
         "role": entry.role,
-        "text": entry.variants[0],
+        "text": "\n".join(messages_of(entry.variants[0])),
         "matched": list(hit.matched),
         **(why if explain else {}),
     }
 
 
 def _preview(hit: Hit) -> str:
-    text = hit.entry.variants[0].replace("\n", " ")
+    text = " ".join(messages_of(hit.entry.variants[0])).replace("\n", " ")
     return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
 
 

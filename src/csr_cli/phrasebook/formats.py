@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
-from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, SCALAR_FIELDS
+from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, MESSAGE_BREAK, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE, names_in_all
 from csr_cli.phrasebook.schema import Entry, entry_to_raw, parse_entry, parse_text
 
@@ -77,7 +77,8 @@ def unescape_cell(value: str) -> str:
 
 def encode_phrase(text: str) -> str:
     """A phrase as a quick-phrase sheet writes it; `&#` itself is encoded so decoding is exact."""
-    return text.replace("&#", "&#38;#").replace("\n", "&#13;").replace(",", "&#44;")
+    encoded = text.replace("&#", "&#38;#").replace("\n", "&#13;").replace(",", "&#44;")
+    return encoded.replace(MESSAGE_BREAK, "&#30;")  # between the messages of one phrase
 
 
 def decode_phrase(cell: str) -> str:
