@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from csr_cli.errors import CsrError, MissingValues, NotFound, UsageError
 from csr_cli.phrasebook.placeholders import POLICY_PLACEHOLDERS, describe, fill, names_in
-from csr_cli.phrasebook.schema import Entry
+from csr_cli.phrasebook.schema import Entry, messages_of
 from csr_cli.search.usage import record_use
 from csr_cli.state import load_state, update_state
 
@@ -51,17 +51,21 @@ class Reply:
     title: str
     variant: int  # 1-based, as shown to the agent
     variants: int
-    text: str
+    text: str  # every message, one per line
     notes: tuple[str, ...] = ()  # how values were chosen, for stderr
     tone_problems: tuple[str, ...] = ()  # a team or personal phrase that breaks `csr lint`
+    # The chat messages in sending order; a variant of several messages has more than one.
+    messages: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
+        several = {"messages": list(self.messages)} if len(self.messages) > 1 else {}
         return {
             "id": self.id,
             "title": self.title,
             "variant": self.variant,
             "variants": self.variants,
             "text": self.text,
+            **several,
         }
 
 
@@ -226,7 +230,8 @@ def draft_reply(
     missing = [needed.name for needed in needed_values(entry, index, values)]
     if missing:
         raise MissingValues(entry.id, missing)
-    text = fill(entry.variants[index], values)
+    messages = tuple(messages_of(fill(entry.variants[index], values)))
+    text = "\n".join(messages)
     notes = list(known.notes)
     try:
         problems = _tone_problems(entry, text, config)
@@ -242,6 +247,7 @@ def draft_reply(
         text=text,
         notes=tuple(notes),
         tone_problems=problems,
+        messages=messages,
     )
 
 
