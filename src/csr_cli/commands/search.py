@@ -62,7 +62,7 @@ def search_command(
     """Find the best replies for a buyer's message, best first."""
     book, message, role_name = open_phrasebook(), " ".join(query), role.value if role else None
     hits = search(book, message, limit=limit, role=role_name, explain=explain)
-    found = find_intents(book, message, role=role_name) if intents else []
+    found = find_intents(book, message, limit=limit, role=role_name) if intents else []
     if as_json:
         results = _hits_json(hits, explain)
         if intents:

@@ -27,6 +27,7 @@ from csr_cli.phrasebook.schema import (
     layer_files,
     load_all,
     load_file,
+    messages_of,
     parse_entry,
     parse_text,
 )
@@ -324,7 +325,9 @@ def entry_texts(entry: Entry) -> Iterator[tuple[str, str]]:
     for key in SCALAR_FIELDS:
         yield f"field '{key}'", getattr(entry, key)
     for key in LIST_FIELDS:
-        yield from ((f"field '{key}'", item) for item in getattr(entry, key))
+        for item in getattr(entry, key):
+            # The messages of a variant sent as several are written as a list, one by one.
+            yield from ((f"field '{key}'", text) for text in messages_of(item))
     for name, default in entry.placeholders.items():
         yield f"field 'placeholders.{name}'", default or ""
 
