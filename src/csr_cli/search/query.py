@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +67,11 @@ class Message:
 
 def read_message(db: sqlite3.Connection, message: str) -> Message:
     text = fold(db, message)
-    rewritten = rewriter(db, text)
+    cut = clauses(text)
+    rewritten = rewriter(db, text, [clause.text for clause in cut])
     found = [
         Clause(clause.text, clause.asks or _asks(again), again, clause.preface)
-        for clause in clauses(text)
+        for clause in cut
         for again in [rewritten(clause.text)]
     ]
     return Message(message, text, tuple(found))
@@ -86,12 +87,24 @@ def fold(db: sqlite3.Connection, text: str) -> str:
     return REPEAT_RE.sub(r"\1", text)
 
 
-def rewriter(db: sqlite3.Connection, text: str) -> Callable[[str], str]:
+def rewriter(db: sqlite3.Connection, text: str, whole: Sequence[str] = ()) -> Callable[[str], str]:
     """What applies the lexicon's rewrites that `text` needs to a piece of it; longer phrases
-    first, Latin words only as whole words."""
+    first, Latin words only as whole words. A rewrite written `=phrase` applies only to a
+    clause that is exactly that phrase (`=在` → 在吗: a lone 在？ asks whether anyone is there),
+    `whole` being the clauses."""
+    candidates = _pieces(text) | {f"={clause}" for clause in whole}
     found: dict[str, str] = dict(
-        lookup(db, "SELECT phrase, replacement FROM rewrites WHERE phrase IN ({})", _pieces(text))
+        lookup(db, "SELECT phrase, replacement FROM rewrites WHERE phrase IN ({})", candidates)
     )
+    clause_rewrites = {k[1:]: v for k, v in found.items() if k.startswith("=")}
+    found = {k: v for k, v in found.items() if not k.startswith("=")}
+    if clause_rewrites:
+        inner = rewriter_for(found)
+        return lambda piece: clause_rewrites.get(piece) or inner(piece)
+    return rewriter_for(found)
+
+
+def rewriter_for(found: dict[str, str]) -> Callable[[str], str]:
     if not found:
         return lambda piece: piece
     alternatives = [
