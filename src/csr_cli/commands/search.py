@@ -23,7 +23,6 @@ from csr_cli.commands._common import (
 from csr_cli.commands.reply import Role
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.phrasebook.schema import messages_of
-from csr_cli.search.intents import find_intents
 from csr_cli.search.ranking import Hit, search
 
 PREVIEW_CHARS = 60
@@ -62,7 +61,11 @@ def search_command(
     """Find the best replies for a buyer's message, best first."""
     book, message, role_name = open_phrasebook(), " ".join(query), role.value if role else None
     hits = search(book, message, limit=limit, role=role_name, explain=explain)
-    found = find_intents(book, message, limit=limit, role=role_name) if intents else []
+    found = []
+    if intents:
+        from csr_cli.search.intents import find_intents  # only when asked for
+
+        found = find_intents(book, message, limit=limit, role=role_name)
     if as_json:
         results = _hits_json(hits, explain)
         if intents:
