@@ -178,3 +178,18 @@ def test_compose_from_python() -> None:
     assert isinstance(composed, csr_cli.Composed)
     assert [r.id for r in composed.replies] == ["greet", "ship-time", "closing"]
     assert len(composed.messages) == 1 and "2天" in composed.messages[0]
+
+
+def test_add_and_import_keep_a_variant_of_several_messages(steps: Path, tmp_path: Path) -> None:
+    added = runner.invoke(app, ["add", "size-steps", "--text", "亲，第三种说法～"])
+    assert added.exit_code == 0, added.output
+    incoming = write_phrasebook(
+        tmp_path / "more.yaml",
+        "entries:\n  - id: size-steps\n    variants:\n      - [第一条, 第二条]\n",
+    )
+    merged = runner.invoke(app, ["import", str(incoming)])
+    assert merged.exit_code == 0, merged.output
+    entry = open_phrasebook().get("size-steps")
+    assert entry is not None
+    assert [len(v.split("\x1e")) for v in entry.variants] == [3, 1, 1, 2]
+    assert "\x1e" not in paths.personal_phrasebook().read_text(encoding="utf-8")
