@@ -41,7 +41,7 @@ HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
 MAX_QUERY_CHARS = 400
 LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
 EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause weighs 1
-STORY_WEIGHT = 0.7  # a clause that asks nothing, in a message where another clause asks
+STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
 
 
 @dataclass(frozen=True)
