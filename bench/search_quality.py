@@ -1,7 +1,7 @@
 """Search quality in-process: top-1 and top-3 hit rates on buyer-message sets.
 
 Usage: python bench/search_quality.py [CASES.yaml ...] [--misses]
-Defaults to tests/data/search_devset.yaml and tests/data/search_heldout.yaml.
+Defaults to every tests/data/search_*.yaml set.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from csr_cli.search.ranking import search
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = [
-    REPO / "tests" / "data" / "search_devset.yaml",
-    REPO / "tests/data/search_heldout.yaml",
+    *sorted((REPO / "tests/data").glob("search_*.yaml")),
 ]
 
 

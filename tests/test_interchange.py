@@ -44,6 +44,8 @@ entries:
       - "@所有人 注意"
       - "'=A1 already quoted"
       - 文本里有 &#44; 和 &#13; 字样
+      - - 亲，这条分两条消息发
+        - 第二条, with a comma
   - id: plain-two
     variants: [亲，在的～]
 """
@@ -166,7 +168,11 @@ def test_quick_phrase_export_escapes_formulas_and_warns(tmp_path: Path) -> None:
         "tricky,'@所有人 注意,售前",
         "tricky,''=A1 already quoted,售前",
     ]
-    assert lines[8:] == [",亲，在的～,", ""]
+    assert lines[8:] == [
+        "tricky,亲，这条分两条消息发&#30;第二条&#44; with a comma,售前",  # two messages
+        ",亲，在的～,",
+        "",
+    ]
     assert (
         "warning: entry 'tricky-one': shortcut code 'tricky' is longer than 4 characters"
         in result.stderr

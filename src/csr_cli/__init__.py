@@ -12,9 +12,11 @@ The map of the package, one line each:
     api.py        the Python API re-exported here (loaded on first use, so `csr` starts fast)
     cli.py        the root `csr` command; commands/ holds one thin module per command
     replies.py    drafting: an entry → the reply to send (values, variants, rotation, usage)
+    compose.py    several replies → one answer in sending order, cut into chat messages
     phrasebook/   entry fields, schema and layers, the compiled cache, editing, import/export,
                   content checks
-    search/       text terms, lexicon, the index build, ranking, learning from use
+    search/       text terms, lexicon, the index build, reading a message (query), ranking,
+                  several questions in one message (intents), learning from use
     policy/       the shop policy and the calculators (refund, compensate, returns, shipping)
     lint/         the house-tone rules, the tone and personal-data checks, the checker
     kpi/          the monthly KPI: scoring, the scheme file, team sheets
@@ -33,28 +35,34 @@ if TYPE_CHECKING:
     from csr_cli.api import (
         check_return,
         compensation_cap,
+        compose_reply,
         draft_reply,
         get_entry,
         lint_reply,
         load_phrasebook,
         load_policy,
         refund_due,
+        search_intents,
         search_replies,
         shipping_quote,
     )
+    from csr_cli.compose import Composed
     from csr_cli.errors import CsrError, MissingValues, NotFound
     from csr_cli.lint.checker import Problem
     from csr_cli.phrasebook.cache import Phrasebook
     from csr_cli.phrasebook.schema import Entry
     from csr_cli.policy.model import Policy
     from csr_cli.replies import Reply
+    from csr_cli.search.intents import Intent
     from csr_cli.search.ranking import Hit
 
 # The public API: these names come from csr_cli.api.
 __all__ = [
+    "Composed",
     "CsrError",
     "Entry",
     "Hit",
+    "Intent",
     "MissingValues",
     "NotFound",
     "Phrasebook",
@@ -63,12 +71,14 @@ __all__ = [
     "Reply",
     "check_return",
     "compensation_cap",
+    "compose_reply",
     "draft_reply",
     "get_entry",
     "lint_reply",
     "load_phrasebook",
     "load_policy",
     "refund_due",
+    "search_intents",
     "search_replies",
     "shipping_quote",
 ]

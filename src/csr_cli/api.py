@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from csr_cli import dates, replies
+from csr_cli.compose import Composed, compose, message_limit
 
 # Re-exported for scripts that catch csr's errors.
 from csr_cli.errors import CsrError as CsrError
@@ -34,6 +35,7 @@ from csr_cli.policy.refund import RefundReason, RefundResult
 from csr_cli.policy.returns import ReturnResult
 from csr_cli.policy.shipping import Courier, ShippingResult
 from csr_cli.replies import Reply
+from csr_cli.search.intents import Intent, find_intents
 from csr_cli.search.ranking import Hit, search
 
 Amount = Decimal | int | str
@@ -51,10 +53,61 @@ def get_entry(key: str, book: Phrasebook | None = None) -> Entry:
 
 
 def search_replies(
-    message: str, *, limit: int = 10, role: str | None = None, book: Phrasebook | None = None
+    message: str,
+    *,
+    limit: int = 10,
+    role: str | None = None,
+    book: Phrasebook | None = None,
+    explain: bool = False,
 ) -> list[Hit]:
-    """The entries that best answer a buyer's message (or an id, alias or pinyin), best first."""
-    return search(book or load_phrasebook(), message, limit=limit, role=role)
+    """The entries that best answer a buyer's message (or an id, alias or pinyin), best first.
+    `explain` fills each hit's `why`: the matched terms and what each added to the score."""
+    return search(book or load_phrasebook(), message, limit=limit, role=role, explain=explain)
+
+
+def search_intents(
+    message: str,
+    *,
+    limit: int = 3,
+    role: str | None = None,
+    book: Phrasebook | None = None,
+) -> list[Intent]:
+    """The separate questions of a buyer's message, in order, each with its best replies; an
+    empty list when the message asks one thing."""
+    return find_intents(book or load_phrasebook(), message, limit=limit, role=role)
+
+
+def compose_reply(
+    entries: Sequence[Entry | str],
+    *,
+    values: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
+    limit: int | None = None,
+    separate: bool = False,
+    remember: bool = True,
+) -> Composed:
+    """One answer from several entries (or ids): drafted as `draft_reply` drafts each, put in
+    sending order (one greeting, apology before remedy, closing last) and packed into chat
+    messages of at most `limit` characters (else the config's message_limit, else 500);
+    `separate` makes every part a message of its own."""
+    from csr_cli.config import load_config
+
+    config = load_config()
+    found = [get_entry(entry) if isinstance(entry, str) else entry for entry in entries]
+    drafted = [
+        (
+            entry,
+            replies.draft_reply(
+                entry,
+                given={k: v for k, v in (values or {}).items() if k in entry.placeholders},
+                policy=policy,
+                config=config,
+                remember=remember,
+            ),
+        )
+        for entry in found
+    ]
+    return compose(drafted, limit=message_limit(config, limit), separate=separate)
 
 
 def draft_reply(

@@ -94,6 +94,11 @@ def lexicon_file() -> Path:
     return _bundled("lexicon") / "lexicon.yaml"
 
 
+def traditional_file() -> Path:
+    """Traditional -> simplified character pairs, read when the search index is built."""
+    return _bundled("lexicon") / "traditional.txt"
+
+
 def team_phrasebook_paths() -> list[Path]:
     """Team files from CSR_PHRASEBOOK_PATH (os.pathsep-separated files or folders of *.yaml)."""
     raw = os.environ.get(PHRASEBOOK_PATH_ENV, "")

@@ -27,7 +27,7 @@ from csr_cli.phrasebook.placeholders import (
     names_in,
     names_in_all,
 )
-from csr_cli.phrasebook.schema import Entry
+from csr_cli.phrasebook.schema import Entry, messages_of
 from csr_cli.search.usage import record_use
 from csr_cli.state import load_state, update_state
 
@@ -59,17 +59,21 @@ class Reply:
     title: str
     variant: int  # 1-based, as shown to the agent
     variants: int
-    text: str
+    text: str  # every message, one per line
     notes: tuple[str, ...] = ()  # how values were chosen, for stderr
     tone_problems: tuple[str, ...] = ()  # a team or personal phrase that breaks `csr lint`
+    # The chat messages in sending order; a variant of several messages has more than one.
+    messages: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
+        several = {"messages": list(self.messages)} if len(self.messages) > 1 else {}
         return {
             "id": self.id,
             "title": self.title,
             "variant": self.variant,
             "variants": self.variants,
             "text": self.text,
+            **several,
         }
 
 
@@ -253,7 +257,8 @@ def draft_reply(
     missing = [needed.name for needed in needed_values(entry, index, values)]
     if missing:
         raise MissingValues(entry.id, missing)
-    text = fill(entry.variants[index], values)
+    messages = tuple(messages_of(fill(entry.variants[index], values)))
+    text = "\n".join(messages)
     notes = list(known.notes)
     try:
         problems = _tone_problems(entry, text, config)
@@ -269,6 +274,7 @@ def draft_reply(
         text=text,
         notes=tuple(notes),
         tone_problems=problems,
+        messages=messages,
     )
 
 

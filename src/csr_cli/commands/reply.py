@@ -20,8 +20,9 @@ from csr_cli.commands._common import (
     shop_policy,
     use_rich,
 )
+from csr_cli.errors import UsageError
 from csr_cli.phrasebook.cache import open_phrasebook
-from csr_cli.phrasebook.schema import Entry
+from csr_cli.phrasebook.schema import Entry, messages_of
 from csr_cli.replies import find_entry
 
 
@@ -43,9 +44,33 @@ IdArg = Annotated[
 
 
 def reply(
-    entry_id: IdArg,
+    entry_ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="Reply id or alias, e.g. bargain; several ids compose one answer.",
+            autocompletion=complete_key,
+            metavar="ID...",
+        ),
+    ],
     variant: Annotated[
         int | None, typer.Option("--variant", "-v", help="Variant number (default: rotate).")
+    ] = None,
+    each: Annotated[
+        bool,
+        typer.Option(
+            "--each",
+            help="Send every part as a message of its own (copied one by one on a terminal) "
+            "instead of joining parts while they fit.",
+        ),
+    ] = False,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-chars",
+            metavar="N",
+            help="The longest message the chat client takes (default: config message_limit, "
+            "else 500).",
+        ),
     ] = None,
     given: SetOpt = None,
     product: ProductOpt = None,
@@ -53,18 +78,53 @@ def reply(
     no_copy: NoCopyOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print a reply and copy it to the clipboard; repeated calls rotate through its variants."""
-    entry = find_entry(open_phrasebook(), entry_id)
-    result = draft(
-        entry, given=given, variant=variant, policy=shop_policy(policy_file), product=product
-    )
-    deliver(
-        result.text,
-        no_copy=no_copy,
-        render=(lambda: print_json(result.to_json()))
-        if as_json
-        else (lambda: typer.echo(result.text)),
-    )
+    """Print a reply and copy it to the clipboard; repeated calls rotate through its variants.
+    Several ids compose one answer: greeting first, apology before remedy, closing last."""
+    book = open_phrasebook()
+    entries = [find_entry(book, key) for key in entry_ids]
+    if variant is not None and len(entries) > 1:
+        raise UsageError("--variant picks a variant of one reply; give one id", fields=("variant",))
+    policy = shop_policy(policy_file)
+    drafted = [
+        (
+            entry,
+            draft(
+                entry,
+                given=_given_for(entry, entries, given),
+                variant=variant,
+                policy=policy,
+                product=product,
+            ),
+        )
+        for entry in entries
+    ]
+    result = drafted[0][1]
+    if len(drafted) == 1 and len(result.messages) == 1 and not each and max_chars is None:
+        deliver(
+            result.text,
+            no_copy=no_copy,
+            render=(lambda: print_json(result.to_json()))
+            if as_json
+            else (lambda: typer.echo(result.text)),
+        )
+        return
+    from csr_cli.commands.composing import deliver_composed
+
+    deliver_composed(drafted, each=each, max_chars=max_chars, no_copy=no_copy, as_json=as_json)
+
+
+def _given_for(entry: Entry, entries: list[Entry], given: list[str] | None) -> list[str] | None:
+    """The --set values one of several replies uses; a value none uses goes to the first, whose
+    draft then points it out."""
+    if given is None or len(entries) == 1:
+        return given
+
+    def key(item: str) -> str:
+        return item.partition("=")[0].strip()
+
+    unused = [i for i in given if not any(key(i) in e.placeholders for e in entries)]
+    mine = [item for item in given if key(item) in entry.placeholders]
+    return mine + (unused if entry is entries[0] else [])
 
 
 def show(entry_id: IdArg, as_json: JsonOpt = False) -> None:
@@ -111,11 +171,15 @@ def _header(entry: Entry) -> list[str]:
 
 
 def _numbered(variants: tuple[str, ...]) -> list[str]:
+    """Numbered variants; the messages of a variant sent as several are marked [1/3], [2/3]…"""
     lines = []
-    for number, text in enumerate(variants, start=1):
-        first, *rest = text.splitlines() or [""]
-        lines.append(f"{number}. {first}")
-        lines.extend(f"   {line}" for line in rest)
+    for number, variant in enumerate(variants, start=1):
+        messages = messages_of(variant)
+        for index, text in enumerate(messages, start=1):
+            mark = f"[{index}/{len(messages)}] " if len(messages) > 1 else ""
+            first, *rest = text.splitlines() or [""]
+            lines.append(f"{number}. {mark}{first}" if index == 1 else f"   {mark}{first}")
+            lines.extend(f"   {line}" for line in rest)
     return lines
 
 

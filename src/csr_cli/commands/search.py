@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -22,9 +23,11 @@ from csr_cli.commands._common import (
 )
 from csr_cli.commands.reply import Role
 from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.phrasebook.schema import messages_of
 from csr_cli.search.ranking import Hit, search
 
 PREVIEW_CHARS = 60
+WHY_TERMS = 8  # matched terms shown per result with --explain
 
 
 def search_command(
@@ -38,6 +41,19 @@ def search_command(
     copy: Annotated[
         bool, typer.Option("--copy", "-c", help="Copy the top result's reply, as `csr reply`.")
     ] = False,
+    intents: Annotated[
+        bool,
+        typer.Option(
+            "--intents",
+            "-i",
+            help="Also split a message that asks several things into its questions, each with "
+            'its best replies (with --json: {"results": [...], "intents": [...]}).',
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show why each result ranked: matched terms and weights."),
+    ] = False,
     given: SetOpt = None,
     product: ProductOpt = None,
     policy_file: PolicyOpt = None,
@@ -45,15 +61,26 @@ def search_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Find the best replies for a buyer's message, best first."""
-    hits = search(
-        open_phrasebook(), " ".join(query), limit=limit, role=role.value if role else None
-    )
+    book, message, role_name = open_phrasebook(), " ".join(query), role.value if role else None
+    hits = search(book, message, limit=limit, role=role_name, explain=explain)
+    found = []
+    if intents:
+        from csr_cli.search.intents import find_intents  # only when asked for
+
+        found = find_intents(book, message, limit=limit, role=role_name)
     if as_json:
-        print_json([_hit_json(rank, hit) for rank, hit in enumerate(hits, start=1)])
-    elif use_rich():
-        _render_rich(hits)
+        results = _hits_json(hits, explain)
+        if intents:
+            parts = [{"clause": i.clause, "results": _hits_json(i.hits, False)} for i in found]
+            print_json({"results": results, "intents": parts})
+        else:  # a bare list, as before --intents existed
+            print_json(results)
     else:
-        _render_plain(hits)
+        render = _render_rich if use_rich() else _render_plain
+        render(hits, explain)
+        for number, intent in enumerate(found, start=1):
+            typer.echo(f"\nquestion {number}: {intent.clause}")
+            render(list(intent.hits), False)
     if not hits:
         note("no matching reply; try other words, pinyin initials, or `csr list`")
     elif copy:
@@ -63,8 +90,13 @@ def search_command(
         deliver(reply.text, no_copy=no_copy, render=lambda: None)
 
 
-def _hit_json(rank: int, hit: Hit) -> dict[str, object]:
+def _hits_json(hits: Sequence[Hit], explain: bool) -> list[dict[str, object]]:
+    return [_hit_json(rank, hit, explain) for rank, hit in enumerate(hits, start=1)]
+
+
+def _hit_json(rank: int, hit: Hit, explain: bool) -> dict[str, object]:
     entry = hit.entry
+    why = {"why": [{"term": term, "weight": weight} for term, weight in hit.why]}
     return {
         "rank": rank,
         "id": entry.id,
@@ -72,22 +104,34 @@ def _hit_json(rank: int, hit: Hit) -> dict[str, object]:
         "title": entry.title,
         "title_zh": entry.title_zh,
         "role": entry.role,
-        "text": entry.variants[0],
+        "text": "\n".join(messages_of(entry.variants[0])),
         "matched": list(hit.matched),
+        **(why if explain else {}),
     }
 
 
 def _preview(hit: Hit) -> str:
-    text = hit.entry.variants[0].replace("\n", " ")
+    text = " ".join(messages_of(hit.entry.variants[0])).replace("\n", " ")
     return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
 
 
-def _render_plain(hits: list[Hit]) -> None:
+def _why(hit: Hit) -> str:
+    """The terms that ranked a hit, e.g. `score 41.6 = k:包邮 12.3 + b:包邮 8.1 + …`."""
+    parts = " + ".join(f"{term} {weight:g}" for term, weight in hit.why[:WHY_TERMS])
+    more = f" + {len(hit.why) - WHY_TERMS} more" if len(hit.why) > WHY_TERMS else ""
+    bonus = hit.score - sum(weight for _, weight in hit.why)
+    extra = f" + id/alias {bonus:.3g}" if bonus > 1 else ""
+    return f"score {hit.score:g} = {parts or '-'}{more}{extra}"
+
+
+def _render_plain(hits: list[Hit], explain: bool) -> None:
     for rank, hit in enumerate(hits, start=1):
         typer.echo(f"{rank}\t{hit.entry.id}\t{hit.entry.title_zh}\t{_preview(hit)}")
+        if explain:
+            typer.echo(f"\t{_why(hit)}")
 
 
-def _render_rich(hits: list[Hit]) -> None:
+def _render_rich(hits: list[Hit], explain: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -100,5 +144,7 @@ def _render_rich(hits: list[Hit]) -> None:
         for piece in hit.matched:
             title.highlight_words([piece], "bold yellow")
             preview.highlight_words([piece], "bold yellow")
+        if explain:
+            preview.append(f"\n{_why(hit)}", style="dim")
         table.add_row(str(rank), Text(hit.entry.id, style="cyan"), title, preview)
     console().print(table)

@@ -20,10 +20,14 @@ from csr_cli.fileio import remove_dead_temps
 from csr_cli.phrasebook.fields import FIELDS_VERSION
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
+# The layout of the search tables that search/index.py writes; a change rebuilds every cache.
+INDEX_VERSION = 2
+
 
 def _fingerprint(files: list[LayerFile]) -> str:
-    parts: list[object] = [__version__, FIELDS_VERSION]
-    for path, layer in [*((f.path, f.layer) for f in files), (paths.lexicon_file(), "lexicon")]:
+    parts: list[object] = [__version__, FIELDS_VERSION, INDEX_VERSION]
+    search_data = [(paths.lexicon_file(), "lexicon"), (paths.traditional_file(), "traditional")]
+    for path, layer in [*((f.path, f.layer) for f in files), *search_data]:
         stat = path.stat()
         # Size and mtime alone miss a same-size rewrite within one mtime tick; csr's own writes
         # rename a new file into place, so the inode (and ctime) changes on every one of them.

@@ -17,16 +17,18 @@ from csr_cli import paths
 from csr_cli.errors import CsrError, NotFound, PhrasebookError, UsageError
 from csr_cli.fileio import atomic_write_bytes, locked, remove_stale_temps
 from csr_cli.phrasebook import yamltext
-from csr_cli.phrasebook.fields import LABEL_LISTS, LIST_FIELDS, SCALAR_FIELDS
+from csr_cli.phrasebook.fields import LABEL_LISTS, LIST_FIELDS, MESSAGE_LISTS, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import KNOWN_PLACEHOLDERS, names_in_all
 from csr_cli.phrasebook.schema import (
     ID_RE,
     Entry,
     LayerFile,
     entry_to_raw,
+    file_messages,
     layer_files,
     load_all,
     load_file,
+    messages_of,
     parse_entry,
     parse_text,
 )
@@ -296,7 +298,8 @@ def _grow(block: str, before: Entry, after: Entry) -> str:
                 yamltext.set_in_order(mapping, key, getattr(after, key))
         for key in LIST_FIELDS:
             old = set(getattr(before, key))
-            yamltext.append_items(mapping, key, [x for x in getattr(after, key) if x not in old])
+            new = [x for x in getattr(after, key) if x not in old]
+            yamltext.append_items(mapping, key, file_messages(new) if key in MESSAGE_LISTS else new)
         new_names = {k: v for k, v in after.placeholders.items() if k not in before.placeholders}
         yamltext.set_missing(mapping, "placeholders", new_names)
 
@@ -436,7 +439,9 @@ def entry_texts(entry: Entry) -> Iterator[tuple[str, str]]:
     for key in SCALAR_FIELDS:
         yield f"field '{key}'", getattr(entry, key)
     for key in LIST_FIELDS:
-        yield from ((f"field '{key}'", item) for item in getattr(entry, key))
+        for item in getattr(entry, key):
+            # The messages of a variant sent as several are written as a list, one by one.
+            yield from ((f"field '{key}'", text) for text in messages_of(item))
     for name, default in entry.placeholders.items():
         yield f"field 'placeholders.{name}'", default or ""
 
@@ -500,7 +505,7 @@ def _with_request(
             raw[key] = getattr(request, key)
     for key in LABEL_LISTS:
         raw[key] = list(dict.fromkeys([*raw.get(key, []), *getattr(request, key)]))
-    raw["variants"] = list(dict.fromkeys([*raw["variants"], *texts]))
+    raw["variants"] = file_messages(dict.fromkeys([*before.variants, *texts]))
     declared = raw.get("placeholders", {})
     raw["placeholders"] = {
         **declared,

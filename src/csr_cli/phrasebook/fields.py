@@ -11,8 +11,14 @@ import zlib
 from dataclasses import dataclass
 from typing import Literal
 
-# text: one line of text; texts: a list of texts; placeholders: name -> default (or null)
-Kind = Literal["text", "texts", "placeholders"]
+# text: one line of text; texts: a list of texts; placeholders: name -> default (or null);
+# messages: a list of texts where an item may instead be a list of up to MAX_MESSAGES texts, an
+# ordered sequence of chat messages sent by one shortcut.
+Kind = Literal["text", "texts", "messages", "placeholders"]
+MAX_MESSAGES = 5  # Chinese chat clients send at most five messages per quick phrase
+# How a variant of several messages is held in memory and in the cache: its messages joined by
+# the ASCII record separator, which no phrase contains (the schema refuses it in a text).
+MESSAGE_BREAK = "\x1e"
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,9 @@ FIELDS: tuple[Field, ...] = (
     Field("aliases", "texts", default=(), csv_column="aliases", search_weight=2.0),
     Field("keywords", "texts", default=(), csv_column="keywords", search_weight=3.0),
     Field("placeholders", "placeholders", csv_column="placeholders"),
-    # Each variant is one CSV row, in the "text" column.
-    Field("variants", "texts", required=True, csv_column="text", search_weight=0.5),
+    # Each variant is one CSV row, in the "text" column; a variant of several messages is one
+    # row too, its messages separated by U+001E (written &#30; in a quick-phrase sheet).
+    Field("variants", "messages", required=True, csv_column="text", search_weight=0.5),
 )
 
 BY_NAME = {field.name: field for field in FIELDS}
@@ -50,9 +57,10 @@ OPTIONAL_KEYS = tuple(field.name for field in FIELDS if not field.required)
 # Single texts an edit may change (the id never changes).
 SCALAR_FIELDS = tuple(field.name for field in FIELDS if field.kind == "text" and not field.required)
 # Lists that grow by union when an entry is edited or merged with an import.
-LIST_FIELDS = tuple(field.name for field in FIELDS if field.kind == "texts")
+LIST_FIELDS = tuple(field.name for field in FIELDS if field.kind in ("texts", "messages"))
 # Lists that describe the entry, as opposed to its reply texts.
-LABEL_LISTS = tuple(name for name in LIST_FIELDS if name != "variants")
+LABEL_LISTS = tuple(field.name for field in FIELDS if field.kind == "texts")
+MESSAGE_LISTS = tuple(field.name for field in FIELDS if field.kind == "messages")
 CSV_COLUMNS = (
     "id",
     "text",

@@ -19,9 +19,9 @@ from typing import Any
 
 from csr_cli.errors import EntryError, PhrasebookError, UsageError
 from csr_cli.fileio import escape_cell, unescape_cell
-from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, SCALAR_FIELDS
+from csr_cli.phrasebook.fields import CSV_COLUMNS, LABEL_LISTS, MESSAGE_BREAK, SCALAR_FIELDS
 from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE, names_in_all
-from csr_cli.phrasebook.schema import Entry, entry_to_raw, parse_entry, parse_text
+from csr_cli.phrasebook.schema import Entry, entry_to_raw, messages_of, parse_entry, parse_text
 
 QIANNIU_HEADER = ("快捷编码", "快捷短语", "快捷短语分组")
 UNGROUPED = "未分组"
@@ -63,7 +63,8 @@ class Sheet:
 
 def encode_phrase(text: str) -> str:
     """A phrase as a quick-phrase sheet writes it; `&#` itself is encoded so decoding is exact."""
-    return text.replace("&#", "&#38;#").replace("\n", "&#13;").replace(",", "&#44;")
+    encoded = text.replace("&#", "&#38;#").replace("\n", "&#13;").replace(",", "&#44;")
+    return encoded.replace(MESSAGE_BREAK, "&#30;")  # between the messages of one phrase
 
 
 def decode_phrase(cell: str) -> str:
@@ -318,7 +319,8 @@ def _group_entry(rows: list[_Row], sheet: Sheet) -> Incoming:
     for name in names_in_all(variants):
         placeholders.setdefault(name, None)
     raw["placeholders"] = placeholders
-    raw["variants"] = variants
+    # A cell with U+001E holds a variant sent as several messages.
+    raw["variants"] = [messages_of(text) if MESSAGE_BREAK in text else text for text in variants]
     try:
         entry = parse_entry(raw, 0, "", source, "import")
     except EntryError as exc:

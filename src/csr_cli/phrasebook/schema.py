@@ -16,6 +16,9 @@ from csr_cli.phrasebook.fields import (
     ENTRY_KEYS,
     LABEL_LISTS,
     LIST_FIELDS,
+    MAX_MESSAGES,
+    MESSAGE_BREAK,
+    MESSAGE_LISTS,
     OPTIONAL_KEYS,
     REQUIRED_KEYS,
     SCALAR_FIELDS,
@@ -45,15 +48,37 @@ class Entry:
     layer: str = "bundled"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The entry as JSON holds it: a variant of several messages is a list of them."""
+        data = asdict(self)
+        data.update((key, file_messages(data[key])) for key in MESSAGE_LISTS)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(**{**data, **{key: tuple(data[key]) for key in LIST_FIELDS}})
+        lists = {key: tuple(data[key]) for key in LIST_FIELDS}
+        lists.update((key, tuple(map(join_messages, data[key]))) for key in MESSAGE_LISTS)
+        return cls(**{**data, **lists})
 
 
-def _plain(value: Any) -> Any:
+def messages_of(variant: str) -> list[str]:
+    """The chat messages of a variant, in the order they are sent (one for most variants)."""
+    return variant.split(MESSAGE_BREAK)
+
+
+def join_messages(item: str | list[str]) -> str:
+    """A variant as a file holds it (a text, or a list of messages) as one string."""
+    return item if isinstance(item, str) else MESSAGE_BREAK.join(item)
+
+
+def file_messages(variants: Iterable[str]) -> list[str | list[str]]:
+    """Variants as a file holds them: a variant of several messages becomes a list."""
+    return [text if MESSAGE_BREAK not in text else messages_of(text) for text in variants]
+
+
+def _plain(value: Any, key: str = "") -> Any:
     """A field as YAML and JSON hold it: tuples become lists, the placeholder map a dict."""
+    if key in MESSAGE_LISTS:
+        return file_messages(value)
     if isinstance(value, tuple):
         return list(value)
     return dict(value) if isinstance(value, dict) else value
@@ -61,7 +86,7 @@ def _plain(value: Any) -> Any:
 
 def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:
     """The entry as a file holds it: schema keys in order; `compact` leaves out the defaults."""
-    raw: dict[str, Any] = {key: _plain(getattr(entry, key)) for key in ENTRY_KEYS}
+    raw: dict[str, Any] = {key: _plain(getattr(entry, key), key) for key in ENTRY_KEYS}
     if not compact:
         return raw
     defaults = {key: _plain(BY_NAME[key].default) for key in OPTIONAL_KEYS}
@@ -202,7 +227,7 @@ def _build_entry(raw: dict[str, Any], source: str, layer: str) -> Entry:
     entry_id = raw["id"]
     if not isinstance(entry_id, str) or not ID_RE.match(entry_id):
         raise _EntryProblem("id", "must be lowercase kebab-case letters and digits, e.g. 'bargain'")
-    variants = _texts(raw["variants"], "variants", allow_empty=False)
+    variants = _variants(raw["variants"], "variants")
     placeholders = _placeholders(raw.get("placeholders"))
     used = names_in_all(variants)
     undeclared = [name for name in used if name not in placeholders]
@@ -252,6 +277,29 @@ def _texts(value: object, field_name: str, *, allow_empty: bool = True) -> tuple
     if not allow_empty and not texts:
         raise _EntryProblem(field_name, "must list at least one reply text")
     return texts
+
+
+def _variants(value: object, field_name: str) -> tuple[str, ...]:
+    """Reply texts; an item may be a list of 1 to MAX_MESSAGES texts sent one after another."""
+    if not isinstance(value, list):
+        raise _EntryProblem(field_name, "must be a list")
+    variants = []
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, list):
+            if not 1 <= len(item) <= MAX_MESSAGES:
+                raise _EntryProblem(
+                    f"{field_name}[{number}]",
+                    f"a variant sent as several messages lists 1 to {MAX_MESSAGES} of them",
+                )
+            messages = _texts(item, f"{field_name}[{number}]", allow_empty=False)
+        else:
+            messages = _texts([item], field_name)
+        if any(MESSAGE_BREAK in text for text in messages):
+            raise _EntryProblem(field_name, "must not contain the control character U+001E")
+        variants.append(MESSAGE_BREAK.join(messages))
+    if not variants:
+        raise _EntryProblem(field_name, "must list at least one reply text")
+    return tuple(variants)
 
 
 def _placeholders(value: object) -> dict[str, str | None]:

@@ -420,9 +420,14 @@ def set_in_order(mapping: Any, key: str, value: Any) -> None:
     mapping.insert(position, key, value)
 
 
-def _literal(text: str) -> Any:
+def _literal(text: Any) -> Any:
+    """A reply text, as a block scalar when it has line breaks; a variant of several messages
+    (a list) as a list of them."""
+    from ruamel.yaml.comments import CommentedSeq
     from ruamel.yaml.scalarstring import LiteralScalarString
 
+    if isinstance(text, list):
+        return CommentedSeq(_literal(message) for message in text)
     return LiteralScalarString(text) if "\n" in text else text
 
 

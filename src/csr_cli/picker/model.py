@@ -12,7 +12,7 @@ from typing import Literal
 
 from csr_cli.phrasebook.cache import Phrasebook
 from csr_cli.phrasebook.placeholders import PLACEHOLDER_RE
-from csr_cli.phrasebook.schema import Entry
+from csr_cli.phrasebook.schema import Entry, messages_of
 from csr_cli.replies import choose_variant
 from csr_cli.search.ranking import Hit, search
 from csr_cli.search.usage import by_use
@@ -76,7 +76,11 @@ class PickerModel:
 
     def preview(self) -> list[Segment]:
         entry = self.current
-        return [] if entry is None else segments(entry.variants[self.variant()], self.values)
+        return (
+            []
+            if entry is None
+            else segments("\n".join(messages_of(entry.variants[self.variant()])), self.values)
+        )
 
     def missing(self) -> list[str]:
         """Placeholders of the shown variant without a value; they are asked for after Enter."""

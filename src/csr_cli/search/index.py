@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from csr_cli.phrasebook.fields import SEARCH_WEIGHTS
 from csr_cli.phrasebook.schema import Entry
-from csr_cli.search.lexicon import Lexicon, classes_in, load_lexicon
+from csr_cli.search.lexicon import Lexicon, classes_in, load_traditional, load_vocabulary
 from csr_cli.search.terms import is_han, keyword_key, runs, stem, text_terms
 
 K1 = 1.2
@@ -118,7 +118,8 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
     100k-entry build needs memory for the vocabulary only, not for every posting.
     """
     pinyin = char_pinyin_table()
-    lexicon = load_lexicon()
+    search_words = load_vocabulary()
+    lexicon = search_words.classes
     db.executescript(
         """
         CREATE TABLE terms (term TEXT PRIMARY KEY, tid INTEGER, df INTEGER) WITHOUT ROWID;
@@ -126,6 +127,9 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
             WITHOUT ROWID;
         CREATE TABLE char_pinyin (ch TEXT PRIMARY KEY, py TEXT) WITHOUT ROWID;
         CREATE TABLE lexicon (phrase TEXT PRIMARY KEY, class TEXT) WITHOUT ROWID;
+        CREATE TABLE rewrites (phrase TEXT PRIMARY KEY, replacement TEXT) WITHOUT ROWID;
+        CREATE TABLE t2s (ch TEXT PRIMARY KEY, simp TEXT) WITHOUT ROWID;
+        CREATE TABLE syllables (py TEXT PRIMARY KEY) WITHOUT ROWID;
         CREATE TEMP TABLE raw (tid INTEGER, doc INTEGER, tf REAL);
         CREATE TEMP TABLE doc_norm (doc INTEGER PRIMARY KEY, norm REAL);
         CREATE TEMP TABLE term_weight (tid INTEGER PRIMARY KEY, w REAL);
@@ -175,6 +179,11 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
     )
     db.executemany("INSERT INTO char_pinyin VALUES (?, ?)", pinyin.items())
     db.executemany("INSERT INTO lexicon VALUES (?, ?)", lexicon.items())
+    db.executemany("INSERT INTO rewrites VALUES (?, ?)", search_words.rewrites.items())
+    db.executemany("INSERT INTO t2s VALUES (?, ?)", load_traditional().items())
+    # Syllables a typed-pinyin word is cut into; those without a vowel (ng, hm) only mislead.
+    syllables = {py for py in pinyin.values() if py and any(vowel in py for vowel in "aeiouv")}
+    db.executemany("INSERT INTO syllables VALUES (?)", ((py,) for py in sorted(syllables)))
 
 
 def _weighted_tf(

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sqlite3
-from collections.abc import Sized
+from collections.abc import Iterator, Sized
 from dataclasses import dataclass
 
 from csr_cli.phrasebook.cache import Phrasebook
 from csr_cli.phrasebook.schema import Entry
 from csr_cli.search.lexicon import candidate_phrases
+from csr_cli.search.query import (
+    Clause,
+    Message,
+    lookup,
+    pinyin_terms,
+    read_message,
+    syllable_candidates,
+)
 from csr_cli.search.terms import is_han, keyword_key, normalize, runs, stem, substrings, text_terms
 from csr_cli.search.usage import use_counts
 
@@ -23,10 +32,16 @@ MIN_TYPO_LENGTH = 4
 # a top-10, and reading no more keeps a query over 100k entries fast.
 POSTINGS_PER_TERM = 1000
 MAX_TERMS = 200  # the rarest query terms; SQLite allows 500 parts in one compound SELECT
-HIGHLIGHTED = "bukwn"
+# English words that say nothing about the scenario ("there's a hole in the sleeve").
+ENGLISH_STOP_WORDS = frozenset(
+    "the a an in on at of to is are was it its i me my u you your we our they this that "
+    "and or but for with be been do does did can could would will there here just so".split()
+)
+HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
 MAX_QUERY_CHARS = 400
 LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
-EARLY_WEIGHT = 0.7  # the weight of a message's first word; its last word weighs 1  # kinds of term whose text can be highlighted in a result
+EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause weighs 1
+STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
 
 
 @dataclass(frozen=True)
@@ -34,16 +49,39 @@ class Hit:
     entry: Entry
     score: float
     matched: tuple[str, ...]  # the pieces of the query that matched, for highlighting
+    # With explain: each matched term and what it added to the score, largest first.
+    why: tuple[tuple[str, float], ...] = ()
 
 
-def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = None) -> list[Hit]:
+def search(
+    book: Phrasebook,
+    query: str,
+    *,
+    limit: int = 10,
+    role: str | None = None,
+    explain: bool = False,
+) -> list[Hit]:
     """The best entries for `query`, best first; an empty list when nothing matches."""
     # A pasted chat log can be any length; the ask is at its end, and SQLite caps the number of
     # parameters one query may bind.
     query = query[-MAX_QUERY_CHARS:]
     db = book.connection
-    terms = _find_terms(db, query_terms(db, query), _pinyin_prefixes(query))
-    scores = _scores(db, terms, _position_weights(query, terms), role, limit)
+    message = read_message(db, query)
+    return _ranked(book, query, weighted_terms(db, message), limit, role, explain)
+
+
+def _ranked(
+    book: Phrasebook,
+    query: str,
+    weighted: dict[str, float],
+    limit: int,
+    role: str | None,
+    explain: bool,
+) -> list[Hit]:
+    db = book.connection
+    terms = _find_terms(db, set(weighted), _pinyin_prefixes(query))
+    weights = {tid: weighted.get(term, 1.0) for tid, (term, _) in terms.items()}
+    scores = _scores(db, terms, weights, role, limit)
     exact = _exact_doc(db, query)
     if exact is not None and (role is None or exact[1] == role):
         scores[exact[0]] = scores.get(exact[0], 0.0) + EXACT_BONUS
@@ -51,10 +89,13 @@ def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = 
         scores[doc] = scores.get(doc, 0.0) + bonus
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     pieces = {term.partition(":")[2] for term, _ in terms.values() if term[0] in HIGHLIGHTED}
+    why = _contributions(db, terms, weights, [doc for doc, _ in ranked]) if explain else {}
     hits = []
     for doc, score in ranked:
         entry = book.entry_at(doc)
-        hits.append(Hit(entry, round(score, 3), _matched_pieces(entry, pieces)))
+        hits.append(
+            Hit(entry, round(score, 3), _matched_pieces(entry, pieces), tuple(why.get(doc, ())))
+        )
     # Equal scores go to the reply used more often; the sort is stable, so unused ties keep
     # their order. `scores` holds at most limit + 1 entries, so this costs one file read.
     uses = use_counts()
@@ -62,30 +103,108 @@ def search(book: Phrasebook, query: str, *, limit: int = 10, role: str | None = 
     return hits[:limit]
 
 
-def query_terms(db: sqlite3.Connection, query: str) -> set[str]:
-    chars = {char for run in runs(query) if is_han(run) for char in run}
-    pinyin = dict(
-        db.execute(
-            f"SELECT ch, py FROM char_pinyin WHERE ch IN ({_marks(chars)})", tuple(chars)
-        ).fetchall()
-    )
-    terms = set(text_terms(query, pinyin.get))
-    terms.update(f"k:{piece}" for piece in substrings(query))
-    phrases = candidate_phrases(query)
-    terms.update(
-        f"c:{name}"
-        for (name,) in db.execute(
-            f"SELECT class FROM lexicon WHERE phrase IN ({_marks(phrases)})", tuple(phrases)
+def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]:
+    """Every search term of a message with how much it counts.
+
+    Buyers wrap the ask in a story ("亲 在吗 我前天买的衬衫… 领子有个洞 咋弄"): when some
+    clauses ask and others do not, the story counts STORY_WEIGHT. In a long message later
+    clauses count more, since the ask usually comes last.
+    """
+    text = " ".join([message.text, *(c.rewritten for c in message.clauses)])
+    chars = {char for run in runs(text) if is_han(run) for char in run}
+    pinyin = dict(lookup(db, "SELECT ch, py FROM char_pinyin WHERE ch IN ({})", chars))
+    syllables = {
+        py
+        for (py,) in lookup(
+            db, "SELECT py FROM syllables WHERE py IN ({})", syllable_candidates(text)
+        )
+    }
+    classes = dict(
+        lookup(
+            db, "SELECT phrase, class FROM lexicon WHERE phrase IN ({})", candidate_phrases(text)
         )
     )
-    for word in (run for run in runs(query) if run.isalpha() and not is_han(run)):
-        terms.update({f"w:{stem(word)}", f"a:{word}", f"pf:{word}", f"pi:{word}"})
+    clauses = message.clauses or (Clause(text, True, text),)
+    mixed = any(c.asks for c in clauses) and not all(c.asks for c in clauses)
+    # A pleasantry next to a real clause weighs like the story: "亲 在吗" must not outweigh it.
+    pleasantries = not all(c.preface for c in clauses)
+    compact = keyword_key(message.text)
+    long = len(compact) > LONG_MESSAGE
+    weighted: dict[str, float] = {}
+    seen = 0
+    for clause in clauses:
+        piece = keyword_key(clause.text)
+        start = max(compact.find(piece, seen), 0)
+        seen = max(seen, start + len(piece))
+        story = (mixed and not clause.asks) or (pleasantries and clause.preface)
+        factor = STORY_WEIGHT if story else 1.0
+        terms = clause_terms(clause.text, pinyin, syllables, classes)
+        if clause.rewritten != clause.text:
+            for term, boost in clause_terms(clause.rewritten, pinyin, syllables, classes).items():
+                terms[term] = max(terms.get(term, 0.0), boost)
+        for term, boost in terms.items():
+            position = _position_weight(term, piece, start, len(compact)) if long else 1.0
+            weighted[term] = max(weighted.get(term, 0.0), factor * position * boost)
+    return weighted
+
+
+def _position_weight(term: str, clause: str, start: int, length: int) -> float:
+    """Later words weigh more: EARLY_WEIGHT at a long message's start, 1 at its end. A term
+    that is not a piece of the text (pinyin, a word class) stands at its clause's middle."""
+    kind, _, value = term.partition(":")
+    found = clause.find(value) if kind in ("b", "u", "k", "n", "w") else -1
+    middle = start + (found + len(value) / 2 if found >= 0 else len(clause) / 2)
+    return EARLY_WEIGHT + (1 - EARLY_WEIGHT) * middle / length
+
+
+def clause_terms(
+    text: str, pinyin: dict[str, str], syllables: set[str], classes: dict[str, str]
+) -> dict[str, float]:
+    """The terms of one clause, each with how much it counts relative to the others."""
+    terms = dict.fromkeys(text_terms(text), 1.0)
+    if len(text) == 1 and is_han(text):  # "在？" alone: the one word there is, stop word or not
+        terms[f"u:{text}"] = 1.0
+    terms.update((f"k:{piece}", 1.0) for piece in _keyword_pieces(text))
+    terms.update(
+        (f"c:{classes[phrase]}", 1.0) for phrase in candidate_phrases(text) if phrase in classes
+    )
+    for word in (run for run in runs(text) if run.isalpha() and not is_han(run)):
+        terms.update(
+            dict.fromkeys([f"w:{stem(word)}", f"a:{word}", f"pf:{word}", f"pi:{word}"], 1.0)
+        )
+    for term, weight in pinyin_terms(text, pinyin, syllables).items():
+        terms[term] = max(terms.get(term, 0.0), weight)
     return terms
 
 
+def _keyword_pieces(text: str) -> Iterator[str]:
+    """Substrings that may be a whole keyword; a piece never cuts a Latin word ("shihou" does
+    not contain the keyword "hi")."""
+    compact = keyword_key(text)
+    latin = [(m.start(), m.end()) for m in re.finditer("[a-z]+", compact)]
+    inside = {i for start, end in latin for i in range(start + 1, end)}
+    for piece in substrings(text):
+        for start in _occurrences(compact, piece):
+            if start not in inside and start + len(piece) not in inside:
+                yield piece
+                break
+
+
+def _occurrences(text: str, piece: str) -> Iterator[int]:
+    start = text.find(piece)
+    while start >= 0:
+        yield start
+        start = text.find(piece, start + 1)
+
+
 def _pinyin_prefixes(query: str) -> list[str]:
-    words = [run for run in runs(query) if run.isascii() and run.isalpha()]
-    return [f"{kind}:{word}" for word in words if len(word) >= 2 for kind in ("pf", "pi")]
+    """A shortcut being typed (yij, bao) completes to the pinyin it starts. Only for a query
+    of one Latin word: in a typed-pinyin sentence every syllable would complete to dozens of
+    keywords and drown the words actually typed."""
+    words = runs(query)
+    if len(words) != 1 or not (words[0].isascii() and words[0].isalpha()) or len(words[0]) < 2:
+        return []
+    return [f"{kind}:{words[0]}" for kind in ("pf", "pi")]
 
 
 def _find_terms(
@@ -103,24 +222,31 @@ def _find_terms(
     return {tid: (term, df) for tid, term, df in rows}
 
 
-def _position_weights(query: str, terms: dict[int, tuple[str, int]]) -> dict[int, float]:
-    """How much each term counts by where it stands in a long message.
+def _rarest(terms: dict[int, tuple[str, int]]) -> list[int]:
+    return sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
 
-    Buyers open with greetings and context ("亲 在吗 我前天买的衬衫…") and end with what they
-    want ("…领子有个洞 咋弄"), so in a long message the later words weigh more. Terms that
-    are not a piece of the message's text (pinyin, word classes) count fully.
-    """
-    compact = keyword_key(query)
-    if len(compact) <= LONG_MESSAGE:
-        return {}
-    weights = {}
-    for tid, (term, _) in terms.items():
-        kind, _, value = term.partition(":")
-        start = compact.find(value) if kind in ("b", "u", "k", "n", "w") else -1
-        if start >= 0:
-            middle = (start + len(value) / 2) / len(compact)
-            weights[tid] = EARLY_WEIGHT + (1 - EARLY_WEIGHT) * middle
-    return weights
+
+def _contributions(
+    db: sqlite3.Connection,
+    terms: dict[int, tuple[str, int]],
+    weights: dict[int, float],
+    docs: list[int],
+) -> dict[int, list[tuple[str, float]]]:
+    """For --explain: what each query term added to each of these entries' scores."""
+    why: dict[int, list[tuple[str, float]]] = {doc: [] for doc in docs}
+    if not docs:
+        return why
+    for tid in _rarest(terms):
+        rows = db.execute(
+            "SELECT doc, w FROM (SELECT doc, w FROM postings WHERE tid = ? ORDER BY w DESC "
+            f"LIMIT ?) WHERE doc IN ({_marks(docs)})",
+            (tid, POSTINGS_PER_TERM, *docs),
+        )
+        for doc, w in rows:
+            why[doc].append((terms[tid][0], round(w * weights.get(tid, 1.0), 3)))
+    for parts in why.values():
+        parts.sort(key=lambda part: -part[1])
+    return why
 
 
 def _scores(
@@ -133,7 +259,7 @@ def _scores(
     """Sum each entry's stored weights over the query terms, reading only each list's head."""
     if not terms:
         return {}
-    rarest = sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
+    rarest = _rarest(terms)
     head = (
         "SELECT * FROM (SELECT doc, w * ? AS weighted FROM postings WHERE tid = ? "
         "ORDER BY w DESC LIMIT ?)"
