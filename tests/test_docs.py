@@ -27,8 +27,10 @@ def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
 
 def test_readme_states_the_ci_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    command = next(line for line in ci.splitlines() if "pytest" in line and "pip install" in line)
-    assert command in README
+    command = next(line for line in ci.splitlines() if line.startswith("bash scripts/"))
+    assert f"```sh\n{command}\n```" in README
+    script = (REPO / command.split()[1]).read_text(encoding="utf-8")
+    assert "python -m pytest" in script and "pip install -q '.[test]'" in script
 
 
 HEAVY = [
