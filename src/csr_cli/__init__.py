@@ -10,14 +10,20 @@ Use from Python (see the README, "Use from Python")::
 The map of the package, one line each:
 
     api.py        the Python API re-exported here (loaded on first use, so `csr` starts fast)
+    __main__.py   the console script: the fast path (commands/_fast/, a table compiled from
+                  the Typer commands) for plain runs of the hot commands, else the Typer app
     cli.py        the root `csr` command; commands/ holds one thin module per command
+    edge.py       every error as one line and an exit code, on both paths; streams.py the
+                  standard streams (closed, full, mis-encoded)
     replies.py    drafting: an entry → the reply to send (values, variants, rotation, usage)
     compose.py    several replies → one answer in sending order, cut into chat messages
     phrasebook/   entry fields, schema and layers, the compiled cache, editing, import/export,
                   content checks
     search/       text terms, lexicon, the index build, reading a message (query), ranking,
                   several questions in one message (intents), learning from use
-    policy/       the shop policy and the calculators (refund, compensate, returns, shipping)
+    policy/       the shop profile (policy file, catalogue) and the calculators (refund,
+                  compensate, returns, shipping, exchange), all on one Calculation base
+    cases/        the after-sale case log on SQLite or PostgreSQL, with Alembic migrations
     lint/         the house-tone rules, the tone and personal-data checks, the checker
     kpi/          the monthly KPI: scoring, the scheme file, team sheets
     picker/       the interactive picker: its model and its prompt_toolkit screen
