@@ -74,6 +74,10 @@ class _Found:
     entry: Entry
     lines: dict[str, int]
 
+    def problem(self, part: str, message: str) -> Problem:
+        """A problem with this entry's `part` ("variants[2]", "aliases"…), at its line."""
+        return Problem(self.entry.source, self.line(part), self.entry.id, part, message)
+
     def line(self, part: str = "") -> int | None:
         return self.lines.get(part, self.lines.get(part.split("[")[0], self.lines.get("")))
 
@@ -187,10 +191,7 @@ def _duplicate_ids(found: list[_Found]) -> Iterator[Problem]:
         key = (item.entry.layer, item.entry.id)
         if key in first:
             other = first[key]
-            yield Problem(
-                item.entry.source,
-                item.line("id"),
-                item.entry.id,
+            yield item.problem(
                 "id",
                 f"also defined in {other.entry.source}:{other.line('id')} ({item.entry.layer} "
                 "layer); rename one of them or remove the duplicate",
@@ -252,10 +253,7 @@ def _unknown_placeholders(found: list[_Found]) -> Iterator[Problem]:
         for name, default in item.entry.placeholders.items():
             if name in KNOWN_PLACEHOLDERS or default is not None or name in configured:
                 continue
-            yield Problem(
-                item.entry.source,
-                item.line("placeholders"),
-                item.entry.id,
+            yield item.problem(
                 "placeholders",
                 f"{{{name}}} is not a standard placeholder and has no default; fix the spelling, "
                 f"give it a default ({name}: …), or `csr config set {name} …`",
@@ -297,10 +295,7 @@ def _literal_facts(found: list[_Found], regions: list[str]) -> Iterator[Problem]
         for number, text in enumerate(item.entry.variants, start=1):
             part = f"variants[{number}]"
             for literal in literal_facts(text, regions=regions):
-                yield Problem(
-                    item.entry.source,
-                    item.line(part),
-                    item.entry.id,
+                yield item.problem(
                     part,
                     f"“{literal.text}” {literal.message}",
                 )
@@ -312,10 +307,7 @@ def _contradictions(found: list[_Found]) -> Iterator[Problem]:
         if clash is None:
             continue
         part = f"variants[{clash.second}]"
-        yield Problem(
-            item.entry.source,
-            item.line(part),
-            item.entry.id,
+        yield item.problem(
             part,
             f"says “{clash.unsaid}” where variant {clash.first} says “{clash.said}” "
             f"({clash.topic}): rotation would send either; split them into separate entries",
@@ -329,10 +321,7 @@ def _broken_braces(found: list[_Found]) -> Iterator[Problem]:
             if position is None:
                 continue
             part = f"variants[{number}]"
-            yield Problem(
-                item.entry.source,
-                item.line(part),
-                item.entry.id,
+            yield item.problem(
                 part,
                 f"stray '{text[position]}' at character {position + 1}: a placeholder is "
                 "{name} with letters, digits or _ (e.g. {shop}); fix the braces, or remove "
@@ -361,10 +350,7 @@ def _tone(found: list[_Found]) -> Iterator[Problem]:
             for problem in lint_text(text, rules, opening=opening):
                 hint = f"; write “{problem.suggestion}”" if problem.suggestion else ""
                 quoted = f" “{problem.text}”" if problem.text else ""
-                yield Problem(
-                    item.entry.source,
-                    item.line(part),
-                    item.entry.id,
+                yield item.problem(
                     part,
                     f"{problem.code}{quoted}: {problem.message}{hint}",
                 )
