@@ -87,3 +87,40 @@ def test_an_unreachable_log_says_the_case_was_not_recorded(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert "NOT recorded" in result.stderr and "secret" not in result.stderr
     assert result.stdout == ""
+
+
+def test_the_kpi_refund_rate_can_come_from_the_log(backend: Backend) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    for buyer in ("tb_1", "tb_2", "tb_3"):
+        assert run("refund", "190", "--shipping", "10", "--record", "--buyer", buyer)[0] == 0
+    cancelled = run("refund", "90", "--record", "--buyer", "tb_4")[1]["case"]
+    assert isinstance(cancelled, dict)
+    assert (
+        runner.invoke(app, ["cases", "set-state", str(cancelled["id"]), "cancelled"]).exit_code == 0
+    )
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    grades = ["--quality", "A", "--disputes", "A", "--teamwork", "A", "--execution", "A"]
+    result = runner.invoke(app, ["kpi", *grades, "--from-log", month, "--orders", "100", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert "3 refund(s) ÷ 100 orders = 3.00%" in result.stderr
+    refund = next(
+        item for item in json.loads(result.stdout)["items"] if item["key"] == "refund_rate"
+    )
+    assert refund["given"] == "3%"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from-log", "2026-11"], "--from-log YYYY-MM and --orders N go together"),
+        (["--from-log", "2026-13", "--orders", "5"], "--from-log takes a month like 2026-11"),
+        (["--from-log", "2026-11", "--orders", "5", "--refund-rate", "3%"], "not both"),
+    ],
+)
+def test_the_kpi_from_the_log_needs_a_month_and_the_orders(args: list[str], message: str) -> None:
+    grades = ["--quality", "A", "--disputes", "A", "--teamwork", "A", "--execution", "A"]
+    result = runner.invoke(app, ["kpi", *grades, *args])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -11,6 +11,7 @@ SQLAlchemy and Alembic are imported only when a case log is opened, never by thi
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from csr_cli.cases.due import parse_due
@@ -46,6 +47,7 @@ __all__ = [
     "open_case_log",
     "parse_due",
     "record_case",
+    "refunds_in_month",
     "shop_timezone",
 ]
 
@@ -78,5 +80,26 @@ def record_case(new: NewCase, *, url: str | None = None) -> Recorded:
     log = open_store(url, failing_means=NOT_RECORDED)
     try:
         return log.record(new)
+    finally:
+        log.close()
+
+
+def refunds_in_month(handler: str, month: date, *, url: str | None = None) -> int:
+    """How many refunds (whole or partial, not cancelled) `handler` recorded in the calendar
+    month that `month` falls in, in the shop's time zone: what the KPI's refund rate counts."""
+    from datetime import datetime, time
+
+    tz = shop_timezone()
+    first = month.replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    filters = CaseFilter(
+        handler=handler,
+        kinds=(CaseKind.refund, CaseKind.partial_refund),
+        since=datetime.combine(first, time(), tz),
+        until=datetime.combine(following, time(), tz),
+    )
+    log = open_case_log(url)
+    try:
+        return sum(1 for case in log.find(filters) if case.state is not CaseState.cancelled)
     finally:
         log.close()

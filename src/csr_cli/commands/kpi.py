@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -106,6 +109,21 @@ def kpi(
             rich_help_panel="Team sheet",
         ),
     ] = False,
+    from_log: Annotated[
+        str | None,
+        typer.Option(
+            "--from-log",
+            metavar="YYYY-MM",
+            help="Count the month's refunds in the case log (yours, as config agent) for the "
+            "refund rate, instead of --refund-rate; needs --orders.",
+        ),
+    ] = None,
+    orders: Annotated[
+        int | None,
+        typer.Option(
+            "--orders", min=1, metavar="N", help="Orders you handled that month (with --from-log)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score an after-sale agent's monthly KPI review: points, pass or fail, bonus and pay.
@@ -144,6 +162,8 @@ def kpi(
         "outstanding": outstanding,
         "level": level,
     }
+    if from_log is not None or orders is not None:
+        fields["refund_rate"] = _rate_from_log(from_log, orders, refund_rate)
     scheme = load_policy(policy)
     if sheet is not None:
         extra = [OPTIONS[key] for key, value in fields.items() if value is not None]
@@ -186,6 +206,26 @@ def _team(
         note(f"✓ wrote {len(team.agents)} results to {output}")
     if team.bad_rows:
         raise typer.Exit(1)
+
+
+def _rate_from_log(month: str | None, orders: int | None, given: str | None) -> str:
+    """The refund rate from the case log: the month's refunds recorded under your name ÷ the
+    orders you handled. Said on stderr, so the score shows where its number came from."""
+    if month is None or orders is None:
+        raise UsageError("--from-log YYYY-MM and --orders N go together (refunds ÷ orders)")
+    if given is not None:
+        raise UsageError("--refund-rate or --from-log, not both: the rate comes from one of them")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise UsageError(f"--from-log takes a month like 2026-11 (got '{month}')")
+    from csr_cli.cases import refunds_in_month
+    from csr_cli.cases.settings import required_setting
+
+    agent = required_setting("agent", None, "小美")
+    refunds = refunds_in_month(agent, date(int(match[1]), int(match[2]), 1))
+    rate = Decimal(refunds) / Decimal(orders)
+    note(f"refund rate from the case log: {refunds} refund(s) ÷ {orders} orders = {rate:.2%}")
+    return str(rate)
 
 
 def _report(result: KpiResult, scheme: KpiPolicy) -> str:
