@@ -125,3 +125,12 @@ def test_the_picker_preview_uses_the_same_values(shop_policy: Path) -> None:
     assert values["agent"] == "阿青"
     assert values["threshold"] == "128"
     assert values["ems_fee"] == "25"
+
+
+def test_a_shop_fact_the_profile_leaves_out_is_asked_of_the_profile() -> None:
+    result = CliRunner().invoke(app, ["reply", "ship-time", "-v", "1", "--no-copy"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: reply 'ship-time' needs a value for ship_by: pass --set ship_by=… or state it "
+        "in the shop profile (the policy file, see `csr config path`)\n"
+    )

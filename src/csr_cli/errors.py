@@ -80,10 +80,15 @@ class NotFound(CsrError):
 class MissingValues(CsrError):
     """A reply still has placeholders without a value."""
 
-    def __init__(self, entry_id: str, names: list[str]) -> None:
+    def __init__(self, entry_id: str, names: list[str], *, profile: bool = False) -> None:
         sets = " ".join(f"--set {name}=…" for name in names)
+        # A shop fact the profile leaves out belongs in the profile, not in each agent's config.
+        keep = (
+            "state it in the shop profile (the policy file, see `csr config path`)"
+            if profile
+            else f"save a default with `csr config set {names[0]} …`"
+        )
         super().__init__(
-            f"reply '{entry_id}' needs a value for {', '.join(names)}: "
-            f"pass {sets} or save a default with `csr config set {names[0]} …`"
+            f"reply '{entry_id}' needs a value for {', '.join(names)}: pass {sets} or {keep}"
         )
         self.names = names

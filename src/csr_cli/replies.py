@@ -256,7 +256,8 @@ def draft_reply(
             values[needed.name] = needed.default
     missing = [needed.name for needed in needed_values(entry, index, values)]
     if missing:
-        raise MissingValues(entry.id, missing)
+        profile = all(name in PROFILE_PLACEHOLDERS for name in missing)
+        raise MissingValues(entry.id, missing, profile=profile)
     messages = tuple(messages_of(fill(entry.variants[index], values)))
     text = "\n".join(messages)
     notes = list(known.notes)
