@@ -17,16 +17,6 @@ from typing import Any
 
 import typer
 
-from csr_cli.commands._caselog import (
-    BuyerOpt,
-    DueOpt,
-    ItemOpt,
-    KeyOpt,
-    NoteOpt,
-    OrderOpt,
-    RecordOpt,
-    due_time,
-)
 from csr_cli.commands._common import (
     JsonOpt,
     NoCopyOpt,
@@ -39,6 +29,15 @@ from csr_cli.commands._common import (
     policy_in_force,
     print_json,
     use_rich,
+)
+from csr_cli.commands._record_options import (
+    BuyerOpt,
+    DueOpt,
+    ItemOpt,
+    KeyOpt,
+    NoteOpt,
+    OrderOpt,
+    RecordOpt,
 )
 from csr_cli.errors import UsageError
 from csr_cli.money import FEN
@@ -133,6 +132,7 @@ def record(result: Calculation, options: Mapping[str, Any]) -> dict[str, object]
             fields=("record", "buyer"),
         )
     from csr_cli.cases import CaseKind, NewCase, record_case, shop_timezone
+    from csr_cli.commands._caselog import due_time
 
     fields = dict(result.case_fields())
     fields["kind"] = CaseKind(fields["kind"])

@@ -28,31 +28,6 @@ if TYPE_CHECKING:
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The case number (see `csr cases list`).")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the history.")]
-# The options a calculator adds for --record (csr compensate/refund/exchange/return-check), and
-# `csr cases record` shares: one definition, one help text.
-RecordOpt = Annotated[
-    bool, typer.Option("--record", help="Record the case in the case log (see `csr cases`).")
-]
-BuyerOpt = Annotated[
-    str | None, typer.Option("--buyer", metavar="ACCOUNT", help="The buyer's account (帐号).")
-]
-OrderOpt = Annotated[str | None, typer.Option("--order", help="The order number.")]
-ItemOpt = Annotated[str | None, typer.Option("--item", help="The item (款式).")]
-KeyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--idempotency-key", metavar="KEY", help="Retries with the same key never record twice."
-    ),
-]
-DueOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--due",
-        metavar="WHEN",
-        help="When to follow up: 明天10点, 今天下午3点, +2h, or an ISO time.",
-    ),
-]
 
 
 def use_rich() -> bool:

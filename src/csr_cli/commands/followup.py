@@ -9,7 +9,6 @@ import typer
 from csr_cli.cases import shop_timezone
 from csr_cli.cases.settings import required_setting
 from csr_cli.commands._caselog import (
-    DueOpt,
     JsonOpt,
     actor,
     case_log,
@@ -20,6 +19,7 @@ from csr_cli.commands._caselog import (
     shown,
     use_rich,
 )
+from csr_cli.commands._record_options import DueOpt
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo

@@ -10,7 +10,6 @@ from csr_cli.cases import CaseState, shop_timezone
 from csr_cli.commands._caselog import (
     IdArg,
     JsonOpt,
-    NoteOpt,
     actor,
     case_log,
     due_time,
@@ -18,6 +17,7 @@ from csr_cli.commands._caselog import (
     print_json,
     shown,
 )
+from csr_cli.commands._record_options import NoteOpt
 from csr_cli.money import fmt, parse_amount
 
 if TYPE_CHECKING:
