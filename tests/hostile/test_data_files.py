@@ -5,19 +5,17 @@ cache, quietly start afresh), never crash or hang, and never rewrite a file it c
 
 from __future__ import annotations
 
-import signal
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import TALLY, assert_clean, invoke, leftovers
+from helpers import assert_clean, invoke, leftovers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csr_cli import paths
 
-HANG_SECONDS = 20
+pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
 
 
 def laughs(levels: int = 9) -> str:
@@ -70,21 +68,6 @@ PLACES = {
 }
 # Left to the shared YAML loader (datafile.py), covered by test_issue17's regression test.
 POLICY_BOMB = {("shop policy", "laughs")}
-
-
-@pytest.fixture(autouse=True)
-def no_hang() -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        TALLY.hangs += 1
-        raise TimeoutError(f"csr ran for more than {HANG_SECONDS} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(HANG_SECONDS)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("place", list(PLACES))

@@ -5,14 +5,12 @@ variable or the file."""
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import TALLY, assert_clean, invoke, run
+from helpers import assert_clean, invoke, run
 
-HANG_SECONDS = 20
+pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
 KPI = ["kpi", "--quality", "A", "--refund-rate", "2%", "--disputes", "A", "--teamwork", "A"]
 KPI += ["--execution", "A"]
 COMMANDS = [
@@ -29,21 +27,6 @@ COMMANDS = [
     ["check"],
     ["doctor"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_hang() -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        TALLY.hangs += 1
-        raise TimeoutError(f"csr ran for more than {HANG_SECONDS} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(HANG_SECONDS)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def odd_places(tmp: Path) -> dict[str, Path]:

@@ -4,12 +4,10 @@ and deep inputs, format strings, numbers at the edges. The rule: exit 0, 1 or 2 
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import TALLY, assert_clean, invoke
+from helpers import assert_clean, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +15,7 @@ from csr_cli import paths
 
 KPI = ["--quality", "A", "--refund-rate", "4.2%", "--disputes", "中", "--teamwork", "C"]
 KPI += ["--execution", "fair"]
-HANG_SECONDS = 20
+pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
 
 HOSTILE = {
     "empty": "",
@@ -105,21 +103,6 @@ SLOTS = [
     ["pick", "{}"],
     ["{}"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_hang() -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        TALLY.hangs += 1
-        raise TimeoutError(f"csr ran for more than {HANG_SECONDS} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(HANG_SECONDS)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(autouse=True)
