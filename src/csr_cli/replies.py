@@ -256,7 +256,8 @@ def draft_reply(
             values[needed.name] = needed.default
     missing = [needed.name for needed in needed_values(entry, index, values)]
     if missing:
-        profile = all(name in PROFILE_PLACEHOLDERS for name in missing)
+        # The shop's name is also every agent's config default (`csr config set shop …`).
+        profile = all(name in PROFILE_PLACEHOLDERS - {"shop"} for name in missing)
         raise MissingValues(entry.id, missing, profile=profile)
     messages = tuple(messages_of(fill(entry.variants[index], values)))
     text = "\n".join(messages)
