@@ -256,7 +256,7 @@ def test_add_asks_for_the_fields_on_a_terminal(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_add_to_a_team_file_that_csr_does_not_read_yet_says_so(tmp_path: Path) -> None:
-    team = tmp_path / "shared" / "team.yaml"
+    team = tmp_path / "team-folder" / "team.yaml"
     team.parent.mkdir()
     result = runner.invoke(app, ["add", "team-hi", "--text", "亲～", "--team", str(team)])
     assert result.exit_code == 0, result.output

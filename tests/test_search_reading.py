@@ -28,7 +28,7 @@ def top_ids(query: str, limit: int = 3) -> list[str]:
 
 
 def hit_counts(cases_file: Path) -> tuple[int, int, int]:
-    """(top-1 hits, top-3 hits, cases), as ../shared/tools/eval_search.py counts them."""
+    """(top-1 hits, top-3 hits, cases), as the shared evaluation script (eval_search.py) counts them."""
     cases = yaml.safe_load(cases_file.read_text(encoding="utf-8"))
     book = open_phrasebook()
     top1 = top3 = 0

@@ -515,7 +515,7 @@ def test_missing_folders_are_refused_the_same_everywhere(args: list[str], tmp_pa
 
 
 def test_a_team_file_reached_through_a_symlink_keeps_its_link(tmp_path: Path) -> None:
-    real = tmp_path / "shared" / "team.yaml"
+    real = tmp_path / "team-folder" / "team.yaml"
     real.parent.mkdir()
     real.write_text("entries:\n  - id: team-a\n    variants: [亲～]\n", encoding="utf-8")
     link = tmp_path / "team.yaml"
