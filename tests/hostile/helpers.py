@@ -152,3 +152,23 @@ def kill_after(process: subprocess.Popen[bytes], seconds: float) -> None:
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=TIMEOUT)
+
+
+HANG_SECONDS = 20
+
+
+def hang_guard() -> Iterator[None]:
+    """For an autouse fixture: fail (and count a hang) when an in-process csr run takes longer
+    than HANG_SECONDS."""
+
+    def hung(signum: int, frame: object) -> None:
+        TALLY.hangs += 1
+        raise TimeoutError(f"csr ran for more than {HANG_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -9,13 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import assert_clean, invoke, leftovers
+from helpers import assert_clean, hang_guard, invoke, leftovers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csr_cli import paths
 
-pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
+no_hang = pytest.fixture(autouse=True)(hang_guard)  # an in-process run that hangs fails
 
 
 def laughs(levels: int = 9) -> str:

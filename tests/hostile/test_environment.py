@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import assert_clean, invoke, run
+from helpers import assert_clean, hang_guard, invoke, run
 
-pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
+no_hang = pytest.fixture(autouse=True)(hang_guard)  # an in-process run that hangs fails
 KPI = ["kpi", "--quality", "A", "--refund-rate", "2%", "--disputes", "A", "--teamwork", "A"]
 KPI += ["--execution", "A"]
 COMMANDS = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import assert_clean, invoke
+from helpers import assert_clean, hang_guard, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +15,7 @@ from csr_cli import paths
 
 KPI = ["--quality", "A", "--refund-rate", "4.2%", "--disputes", "中", "--teamwork", "C"]
 KPI += ["--execution", "fair"]
-pytestmark = pytest.mark.usefixtures("no_hang")  # an in-process run that hangs fails
+no_hang = pytest.fixture(autouse=True)(hang_guard)  # an in-process run that hangs fails
 
 HOSTILE = {
     "empty": "",
