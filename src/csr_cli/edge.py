@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import NoReturn
 
 from csr_cli import streams
-from csr_cli.errors import CsrError, PolicyError, UsageError
+from csr_cli.errors import CsrError, UsageError
 
 UNEXPECTED_EXIT = 70  # EX_SOFTWARE: csr itself failed
 
@@ -96,32 +96,6 @@ def negative_number_message(option: str, argv: list[str], commands: Iterable[str
     )
 
 
-def explain(exc: CsrError) -> str:
-    """The error's message, made more precise where the core cannot see the whole picture."""
-    message = str(exc)
-    from_env = os.environ.get("CSR_POLICY", "")
-    named = os.path.expanduser(from_env) if from_env else ""
-    if isinstance(exc, PolicyError) and named and "does not exist" in message:
-        if os.path.isdir(named):
-            return (
-                f"CSR_POLICY names '{from_env}', which is a folder, not a policy file; point it "
-                f"at the YAML file (e.g. {os.path.join(from_env, 'policy.yaml')}) or unset it"
-            )
-        if os.path.exists(named):
-            return (
-                f"CSR_POLICY names '{from_env}', which is not a regular file (a FIFO or "
-                "device); point it at the policy's YAML file or unset it"
-            )
-    policy_option = re.match(r"--policy: no such file '(.*)'", message)
-    if policy_option and os.path.isdir(policy_option.group(1)):
-        named = policy_option.group(1)
-        return (
-            f"--policy: '{named}' is a folder, not a policy file; pass the YAML file, "
-            f"e.g. {os.path.join(named, 'policy.yaml')}"
-        )
-    return message
-
-
 def one_line(message: str, argv: list[str]) -> str:
     """The message as one safe line: long arguments it echoes are cut, control characters shown
     as escapes (so an id cannot split the line or recolour the terminal)."""
@@ -148,7 +122,7 @@ def fail_for(exc: Exception, argv: list[str]) -> NoReturn:
     if isinstance(exc, CsrError):
         if os.environ.get("CSR_DEBUG") == "1":
             raise exc
-        fail(explain(exc), exc.exit_code, argv)
+        fail(str(exc), exc.exit_code, argv)
     if isinstance(exc, OSError):
         if streams.stdout_failed(exc):
             output_failed(exc)

@@ -171,7 +171,11 @@ def shop_policy_file(option: Path | None) -> Path | None:
 
 
 def _not_a_file(path: Path) -> str:
-    return "is a folder, not a policy file" if path.is_dir() else "does not exist"
+    if path.is_dir():
+        return "is a folder, not a policy file"
+    if path.exists():  # reading a FIFO or a device would wait forever
+        return "is not a regular file (a FIFO or device)"
+    return "does not exist"
 
 
 def load_policy(option: Path | None = None) -> Policy:
