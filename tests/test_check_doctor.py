@@ -137,7 +137,7 @@ def test_check_given_files_only_and_reports_every_bad_entry_and_missing_files(
     assert result.stdout.splitlines() == [
         f"{tmp_path / 'gone.yaml'}: file not found",
         f"{path}:2: entry 'a', field 'colour': unknown field; allowed fields are id, variants, "
-        "title, title_zh, role, tags, aliases, keywords, placeholders",
+        "title, title_zh, role, tags, aliases, keywords, placeholders, requires",
         f"{path}:5: entry 'B', field 'id': must be lowercase kebab-case letters and digits, "
         "e.g. 'bargain'",
     ]

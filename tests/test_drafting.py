@@ -134,3 +134,39 @@ def test_a_shop_fact_the_profile_leaves_out_is_asked_of_the_profile() -> None:
         "error: reply 'ship-time' needs a value for ship_by: pass --set ship_by=… or state it "
         "in the shop profile (the policy file, see `csr config path`)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "shop_file", "rule"),
+    [
+        ("remote-area", "shipping:\n  free_to_remote: true\n", "remote regions go by EMS"),
+        (
+            "refund-shipping-deducted",
+            "refund:\n  deduct_outbound_shipping: false\n",
+            "a no-reason refund deducts the outbound shipping",
+        ),
+    ],
+)
+def test_a_phrase_stating_a_rule_the_shop_lacks_is_refused(
+    tmp_path: Path, entry_id: str, shop_file: str, rule: str
+) -> None:
+    assert CliRunner().invoke(app, ["reply", entry_id, "-v", "1", "--no-copy"]).exit_code in (0, 2)
+    shop = write_policy(tmp_path / "shop.yaml", shop_file)
+    result = CliRunner().invoke(
+        app, ["reply", entry_id, "-v", "1", "--no-copy", "--policy", str(shop)]
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"'{entry_id}' says {rule}" in result.stderr
+    assert "a rule your shop doesn't have" in result.stderr
+
+
+def test_an_unknown_shop_rule_in_requires_is_a_schema_error(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "entries:\n  - id: x\n    requires: [free-lunch]\n    variants: [亲，您好]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["check", str(team)])
+    assert result.exit_code == 1
+    assert "field 'requires': unknown shop rule 'free-lunch'" in result.stdout

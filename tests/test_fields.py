@@ -24,6 +24,7 @@ def test_csv_columns_follow_the_table() -> None:
         "aliases",
         "keywords",
         "placeholders",
+        "requires",
     )
 
 

@@ -184,7 +184,7 @@ def test_quick_phrase_export_escapes_formulas_and_warns(tmp_path: Path) -> None:
 def test_plain_csv_export_escapes_every_cell(tmp_path: Path) -> None:
     personal("entries:\n  - id: a\n    title: =cmd\n    variants: ['+1']\n")
     result = runner.invoke(app, ["export", "-f", "csv", "--layer", "personal"])
-    assert result.stdout_bytes.decode("utf-8-sig").split("\r\n")[1] == "a,'+1,'=cmd,,general,,,,"
+    assert result.stdout_bytes.decode("utf-8-sig").split("\r\n")[1] == "a,'+1,'=cmd,,general,,,,,"
 
 
 def test_export_to_gbk_names_the_entry_it_cannot_encode() -> None:

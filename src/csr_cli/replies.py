@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from csr_cli.errors import CsrError, MissingValues, NotFound, UsageError
 from csr_cli.phrasebook.placeholders import (
     PRODUCT_PLACEHOLDERS,
+    PROFILE_CONDITIONS,
     PROFILE_PLACEHOLDERS,
     describe,
     fill,
@@ -238,6 +239,8 @@ def draft_reply(
         from csr_cli.config import load_config
 
         config = load_config()
+    if entry.requires:
+        policy = _require_shop_rules(entry, policy)
     index = choose_variant(entry, variant)
     known = known_values(
         entry,
@@ -278,6 +281,25 @@ def draft_reply(
         tone_problems=problems,
         messages=messages,
     )
+
+
+def _require_shop_rules(entry: Entry, policy: Policy | None) -> Policy:
+    """The policy in force, once it is known to have every rule the entry's wording states."""
+    from csr_cli.policy.profile import profile_conditions
+
+    if policy is None:
+        from csr_cli.policy.model import load_policy
+
+        policy = load_policy()
+    has = profile_conditions(policy)
+    missing = [rule for rule in entry.requires if not has.get(rule, False)]
+    if missing:
+        raise UsageError(
+            f"'{entry.id}' says {PROFILE_CONDITIONS[missing[0]]}, which your shop profile does "
+            "not; it would tell the buyer a rule your shop doesn't have. Edit the phrase (csr "
+            "edit) or the profile"
+        )
+    return policy
 
 
 def _tone_problems(entry: Entry, text: str, config: Mapping[str, str]) -> tuple[str, ...]:

@@ -44,6 +44,9 @@ FIELDS: tuple[Field, ...] = (
     Field("aliases", "texts", default=(), csv_column="aliases", search_weight=2.0),
     Field("keywords", "texts", default=(), csv_column="keywords", search_weight=3.0),
     Field("placeholders", "placeholders", csv_column="placeholders"),
+    # Shop rules the entry's wording states (PROFILE_CONDITIONS): a profile that doesn't have
+    # them makes drafting refuse the entry instead of sending a rule the shop doesn't have.
+    Field("requires", "texts", default=(), csv_column="requires"),
     # Each variant is one CSV row, in the "text" column; a variant of several messages is one
     # row too, its messages separated by U+001E (written &#30; in a quick-phrase sheet).
     Field("variants", "messages", required=True, csv_column="text", search_weight=0.5),

@@ -92,6 +92,13 @@ PROFILE_PLACEHOLDERS = frozenset(
         "resume_day",
     }
 )
+# Shop rules an entry's wording may take for granted (its `requires`), and what each means.
+PROFILE_CONDITIONS: dict[str, str] = {
+    "remote-top-up": "remote regions go by EMS with the buyer's top-up "
+    "(shipping.free_to_remote: false)",
+    "deducts-outbound-shipping": "a no-reason refund deducts the outbound shipping "
+    "(refund.deduct_outbound_shipping: true)",
+}
 # Facts of one catalogue product, filled by `--product SKU` and never guessed.
 PRODUCT_PLACEHOLDERS = frozenset({"product", "material", "sizes", "size_chart", "care"})
 

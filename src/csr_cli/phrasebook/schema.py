@@ -23,7 +23,7 @@ from csr_cli.phrasebook.fields import (
     REQUIRED_KEYS,
     SCALAR_FIELDS,
 )
-from csr_cli.phrasebook.placeholders import names_in_all
+from csr_cli.phrasebook.placeholders import PROFILE_CONDITIONS, names_in_all
 
 ROLES = ("presale", "insale", "aftersale", "general")
 LAYERS = ("bundled", "team", "personal")
@@ -44,6 +44,7 @@ class Entry:
     keywords: tuple[str, ...] = ()
     # name -> default value (None: no default, the agent must supply it)
     placeholders: dict[str, str | None] = field(default_factory=dict)
+    requires: tuple[str, ...] = ()  # PROFILE_CONDITIONS the wording takes for granted
     source: str = ""
     layer: str = "bundled"
 
@@ -241,6 +242,13 @@ def _build_entry(raw: dict[str, Any], source: str, layer: str) -> Entry:
     if role not in ROLES:
         raise _EntryProblem("role", f"must be one of {', '.join(ROLES)}")
     labels = {name: _texts(raw.get(name), name) for name in LABEL_LISTS}
+    unknown_rule = next(
+        (rule for rule in labels["requires"] if rule not in PROFILE_CONDITIONS), None
+    )
+    if unknown_rule is not None:
+        raise _EntryProblem(
+            "requires", f"unknown shop rule '{unknown_rule}'; use: {', '.join(PROFILE_CONDITIONS)}"
+        )
     bad_alias = next((alias for alias in labels["aliases"] if not ALIAS_RE.match(alias)), None)
     if bad_alias is not None:
         raise _EntryProblem("aliases", f"'{bad_alias}' must be 1-16 characters without spaces")

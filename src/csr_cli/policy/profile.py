@@ -50,6 +50,14 @@ def profile_values(policy: Policy, *, today: date) -> dict[str, str]:
     return values
 
 
+def profile_conditions(policy: Policy) -> dict[str, bool]:
+    """Whether the shop has each rule of `placeholders.PROFILE_CONDITIONS`."""
+    return {
+        "remote-top-up": not policy.shipping.free_to_remote,
+        "deducts-outbound-shipping": policy.refund.deduct_outbound_shipping,
+    }
+
+
 def shipping_rates(policy: Policy) -> str:
     """The fees as a reply states them: 江浙沪5元，其他地区10元."""
     zones = [f"{zone.name}{fmt_chat(zone.fee)}元" for zone in policy.shipping.zones]
