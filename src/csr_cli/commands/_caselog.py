@@ -1,19 +1,13 @@
-"""What the case-log commands (`cases`, `due`, `handover`) share: options, output, the log.
-
-These few helpers mirror `commands/_common.py` on purpose: the case commands import only the
-infrastructure modules and `csr_cli.cases`, so they survive the ongoing restructuring of the
-other modules untouched. Fold them into `_common` once that settles.
+"""What the case-log commands (`cases`, `due`, `handover`) share beyond `_common`: the case
+number argument, the open log, who is acting, and times and days as agents type them.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,23 +20,7 @@ if TYPE_CHECKING:
 
     from csr_cli.cases import CaseLog
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The case number (see `csr cases list`).")]
-
-
-def use_rich() -> bool:
-    """Rich formatting only for a human at a terminal; plain text when piped or NO_COLOR."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
-
-
-def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def note(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 @contextmanager

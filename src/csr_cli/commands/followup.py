@@ -8,17 +8,8 @@ import typer
 
 from csr_cli.cases import shop_timezone
 from csr_cli.cases.settings import required_setting
-from csr_cli.commands._caselog import (
-    JsonOpt,
-    actor,
-    case_log,
-    due_time,
-    note,
-    now,
-    print_json,
-    shown,
-    use_rich,
-)
+from csr_cli.commands._caselog import actor, case_log, due_time, now, shown
+from csr_cli.commands._common import JsonOpt, note, print_json, use_rich
 from csr_cli.commands._record_options import DueOpt
 
 if TYPE_CHECKING:

@@ -7,16 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csr_cli.cases import CaseState, shop_timezone
-from csr_cli.commands._caselog import (
-    IdArg,
-    JsonOpt,
-    actor,
-    case_log,
-    due_time,
-    note,
-    print_json,
-    shown,
-)
+from csr_cli.commands._caselog import IdArg, actor, case_log, due_time, shown
+from csr_cli.commands._common import JsonOpt, note, print_json
 from csr_cli.commands._record_options import NoteOpt
 from csr_cli.money import fmt, parse_amount
 

@@ -11,7 +11,8 @@ import typer
 from csr_cli.cases import CaseFilter, shop_timezone
 from csr_cli.cases.export import FinanceExport, Sheet, build_export, to_csv, to_xlsx, written_by_csr
 from csr_cli.cases.model import day_span
-from csr_cli.commands._caselog import JsonOpt, case_log, note, print_json
+from csr_cli.commands._caselog import case_log
+from csr_cli.commands._common import JsonOpt, note, print_json
 from csr_cli.dates import parse_date
 from csr_cli.errors import CsrError, UsageError
 from csr_cli.fileio import atomic_write_bytes

@@ -8,16 +8,8 @@ import typer
 
 from csr_cli.cases import CaseFilter, CaseState, shop_timezone
 from csr_cli.cases.model import day_span
-from csr_cli.commands._caselog import (
-    IdArg,
-    JsonOpt,
-    case_log,
-    day,
-    note,
-    print_json,
-    shown,
-    use_rich,
-)
+from csr_cli.commands._caselog import IdArg, case_log, day, shown
+from csr_cli.commands._common import JsonOpt, note, print_json, use_rich
 from csr_cli.money import fmt
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from csr_cli.cases import CaseKind, CaseState, NewCase, Recorded, shop_timezone
-from csr_cli.commands._caselog import JsonOpt, due_time, note, print_json
+from csr_cli.commands._caselog import due_time
+from csr_cli.commands._common import JsonOpt, note, print_json
 from csr_cli.commands._record_options import DueOpt, ItemOpt, KeyOpt, OrderOpt
 from csr_cli.errors import UsageError
 from csr_cli.money import ZERO, fmt, parse_amount
