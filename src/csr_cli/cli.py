@@ -142,7 +142,7 @@ class CsrGroup(TyperGroup):
         try:
             result = super().main(*args, **kwargs)
         except TyperException as exc:  # click's usage errors: bad option, missing argument…
-            _fail(_usage_message(exc, argv), exc.exit_code, argv)
+            edge.fail(_usage_message(exc, argv), exc.exit_code, argv)
         except typer.Abort:
             typer.echo("", err=True)
             sys.exit(130)
@@ -166,10 +166,6 @@ def _usage_message(exc: TyperException, argv: list[str]) -> str:
 def _command_path(exc: TyperException) -> str:
     ctx = getattr(exc, "ctx", None)
     return ctx.command_path if ctx is not None else "csr"
-
-
-def _fail(message: str, code: int, argv: list[str]) -> None:
-    edge.fail(message, code, argv)
 
 
 app = typer.Typer(
