@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,7 +56,7 @@ def personal(text: str = TRICKY) -> list[Entry]:
 
 
 def bare(entries: list[Entry]) -> list[Entry]:
-    return [replace(entry, source="", layer="") for entry in entries]
+    return [entry._replace(source="", layer="") for entry in entries]
 
 
 def team_entries(path: Path) -> list[Entry]:

@@ -15,8 +15,7 @@ used is the one the caller computed with, so a draft never quotes another rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from csr_cli.errors import CsrError, MissingValues, NotFound, UsageError
 from csr_cli.phrasebook.placeholders import (
@@ -39,8 +38,7 @@ if TYPE_CHECKING:
 ROTATION_STATE = "rotation"
 
 
-@dataclass(frozen=True)
-class Needed:
+class Needed(NamedTuple):
     """A placeholder that still needs a value."""
 
     name: str
@@ -52,8 +50,7 @@ class Needed:
 Ask = Callable[[Needed], str]
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """A drafted reply, and what the agent should know about how it was filled."""
 
     id: str
@@ -78,8 +75,7 @@ class Reply:
         }
 
 
-@dataclass(frozen=True)
-class Values:
+class Values(NamedTuple):
     """The values a variant's placeholders get before anyone is asked, and notes about them."""
 
     values: dict[str, str]

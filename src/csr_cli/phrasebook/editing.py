@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -286,7 +286,7 @@ class Document:
         return ((n, slot.entry) for n, slot in enumerate(self._slots) if slot.entry is not None)
 
     def _own(self, entry: Entry) -> Entry:
-        return replace(entry, source=str(self.target.path), layer=self.target.layer)
+        return entry._replace(source=str(self.target.path), layer=self.target.layer)
 
 
 def _grow(block: str, before: Entry, after: Entry) -> str:

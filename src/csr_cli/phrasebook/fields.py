@@ -8,8 +8,7 @@ derives from it: a cache built with another table is never read.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # text: one line of text; texts: a list of texts; placeholders: name -> default (or null);
 # messages: a list of texts where an item may instead be a list of up to MAX_MESSAGES texts, an
@@ -21,8 +20,7 @@ MAX_MESSAGES = 5  # Chinese chat clients send at most five messages per quick ph
 MESSAGE_BREAK = "\x1e"
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     name: str
     kind: Kind
     required: bool = False

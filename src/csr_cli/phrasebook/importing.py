@@ -9,7 +9,7 @@ code (`yj`), or `imported-<n>` when there is no usable code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ def _merge_one(
         if incoming.derived_id:
             hint = entry.aliases[0] if entry.aliases else ""
             taken = _Taken(document, other)
-            entry = replace(entry, id=fresh_id(hint, taken, counters=other.counters))
+            entry = entry._replace(id=fresh_id(hint, taken, counters=other.counters))
         document.add(entry)
         detail = _added_detail(entry, other)
         report.added.append(Outcome(incoming.where, entry.id, detail, incoming.position))
@@ -175,8 +175,7 @@ def _union(before: Entry, incoming: Entry) -> Entry:
         key: tuple(dict.fromkeys([*getattr(before, key), *getattr(incoming, key)]))
         for key in LIST_FIELDS
     }
-    return replace(
-        before,
+    return before._replace(
         **lists,
         placeholders={**incoming.placeholders, **before.placeholders}
         if set(incoming.placeholders) - set(before.placeholders)

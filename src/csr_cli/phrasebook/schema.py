@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli import paths
 from csr_cli.datafile import parse_yaml
@@ -32,8 +31,7 @@ ALIAS_RE = re.compile(r"^\S{1,16}$")
 PLACEHOLDER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     id: str
     title: str
     variants: tuple[str, ...]
@@ -43,14 +41,15 @@ class Entry:
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     # name -> default value (None: no default, the agent must supply it)
-    placeholders: dict[str, str | None] = field(default_factory=dict)
+    placeholders: dict[str, str | None] = {}  # shared by entries without placeholders: never mutated
     requires: tuple[str, ...] = ()  # PROFILE_CONDITIONS the wording takes for granted
     source: str = ""
     layer: str = "bundled"
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as JSON holds it: a variant of several messages is a list of them."""
-        data = asdict(self)
+        data = self._asdict()
+        data["placeholders"] = dict(self.placeholders)
         data.update((key, file_messages(data[key])) for key in MESSAGE_LISTS)
         return data
 
@@ -99,8 +98,7 @@ def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class LayerFile:
+class LayerFile(NamedTuple):
     path: Path
     layer: str
 
