@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from csr_cli import paths
@@ -41,7 +42,7 @@ class Entry(NamedTuple):
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     # name -> default value (None: no default, the agent must supply it)
-    placeholders: dict[str, str | None] = {}  # shared by entries without placeholders: never mutated
+    placeholders: Mapping[str, str | None] = MappingProxyType({})
     requires: tuple[str, ...] = ()  # PROFILE_CONDITIONS the wording takes for granted
     source: str = ""
     layer: str = "bundled"
@@ -81,7 +82,7 @@ def _plain(value: Any, key: str = "") -> Any:
         return file_messages(value)
     if isinstance(value, tuple):
         return list(value)
-    return dict(value) if isinstance(value, dict) else value
+    return dict(value) if isinstance(value, Mapping) else value
 
 
 def entry_to_raw(entry: Entry, *, compact: bool = True) -> dict[str, Any]:

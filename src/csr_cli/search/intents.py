@@ -8,7 +8,7 @@ different, confident best replies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from csr_cli.phrasebook.cache import Phrasebook
 from csr_cli.search.query import LOOSE_ASK_RE, Clause, read_message
@@ -57,7 +57,7 @@ def _segments(clauses: list[Clause]) -> list[str]:
     alone. A short follow-up ("那钱呢", "能穿吗") stays with the question before it, and a
     message with fewer than two asking clauses is one segment."""
     clauses = [
-        replace(clause, asks=clause.asks or bool(LOOSE_ASK_RE.search(clause.text)))
+        clause._replace(asks=clause.asks or bool(LOOSE_ASK_RE.search(clause.text)))
         for clause in clauses
     ]
     if sum(clause.asks for clause in clauses) < 2:

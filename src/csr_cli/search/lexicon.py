@@ -8,8 +8,8 @@ simplified characters from lexicon/traditional.txt.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from csr_cli import paths
 from csr_cli.datafile import read_yaml
@@ -20,8 +20,7 @@ Classes = dict[str, str]  # member phrase -> class name
 Lexicon = Classes
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     classes: Classes
     rewrites: dict[str, str]  # what buyers type -> the phrasebook's words
 

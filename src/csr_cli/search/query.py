@@ -15,8 +15,7 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence, Sized
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli.search.terms import is_han, normalize, runs
 
@@ -50,8 +49,7 @@ TYPED_PINYIN = 5.0  # see pinyin_terms
 PINYIN_WINDOW = 4  # joined syllables up to this many, to meet a keyword's full pinyin
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     text: str
     asks: bool  # a question or request, not just the story around one
     # The clause in the phrasebook's words (slang and English rewritten); terms come from both,
@@ -60,8 +58,7 @@ class Clause:
     preface: bool = False  # only pleasantries (亲 在吗, 我想问一下)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A buyer's message, folded and rewritten, and cut into clauses."""
 
     original: str

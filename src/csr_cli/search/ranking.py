@@ -6,7 +6,7 @@ import difflib
 import re
 import sqlite3
 from collections.abc import Iterator, Sized
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from csr_cli.phrasebook.cache import Phrasebook
 from csr_cli.phrasebook.schema import Entry
@@ -44,8 +44,7 @@ EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause we
 STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     entry: Entry
     score: float
     matched: tuple[str, ...]  # the pieces of the query that matched, for highlighting
