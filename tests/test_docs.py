@@ -95,6 +95,10 @@ FAST_PATH_ABSENT = [
     "subprocess",
     "shutil",
     "csr_cli.cli",
+    # records on the hot paths are NamedTuples and the calculators' Typer signature is built
+    # only when Typer asks: `dataclasses` and `inspect` cost several ms of start-up
+    "dataclasses",
+    "inspect",
 ]
 
 

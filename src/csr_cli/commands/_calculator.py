@@ -10,10 +10,9 @@ computed values and that same policy, and prints and copies it. `recordable=True
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -46,6 +45,9 @@ from csr_cli.policy.model import Policy
 from csr_cli.policy.result import Calculation
 from csr_cli.replies import Reply, find_entry
 
+if TYPE_CHECKING:
+    import inspect
+
 # The options every calculator takes, after its own, as (name, annotation, default).
 SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("policy_file", PolicyOpt, None),
@@ -65,6 +67,46 @@ RECORD_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
 )
 
 
+class CalculatorCommand:
+    """A calculator command as Typer registers it: called with every option, and with the
+    signature Typer reads — compute's own options, then the shared ones, not the `policy` the
+    command passes itself. The signature is built only when Typer asks for it: it needs
+    `inspect`, several milliseconds the fast path (which parses from its table) never spends.
+    """
+
+    def __init__(
+        self,
+        compute: Callable[..., Calculation],
+        run: Callable[..., None],
+        added: tuple[tuple[str, Any, Any], ...],
+    ) -> None:
+        self.__name__ = compute.__name__
+        self.__qualname__ = compute.__qualname__
+        self.__module__ = compute.__module__
+        self.__doc__ = compute.__doc__
+        self.__annotations__: dict[str, Any] = {}  # the signature's annotations are evaluated
+        self._compute = compute
+        self._run = run
+        self._added = added
+
+    def __call__(self, **options: Any) -> None:
+        self._run(**options)
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        import inspect
+
+        own = inspect.signature(self._compute, eval_str=True)
+        params = [p for p in own.parameters.values() if p.name != "policy"]
+        params += [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
+            )
+            for name, kind, default in self._added
+        ]
+        return own.replace(parameters=params, return_annotation=None)
+
+
 def calculator(
     *,
     recordable: bool = False,
@@ -78,17 +120,7 @@ def calculator(
     added = (*SHARED_OPTIONS, *(RECORD_OPTIONS if recordable else ()))
 
     def decorate(compute: Callable[..., Calculation]) -> Callable[..., None]:
-        own = inspect.signature(compute, eval_str=True)
-        params = [p for p in own.parameters.values() if p.name != "policy"]
-        params += [
-            inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
-            )
-            for name, kind, default in added
-        ]
-
-        @functools.wraps(compute)
-        def command(**options: Any) -> None:
+        def run(**options: Any) -> None:
             shared = {name: options.pop(name) for name, _kind, _default in added}
             loaded = policy_in_force(shared["policy_file"])
             result = compute(**options, policy=loaded)
@@ -104,11 +136,7 @@ def calculator(
             if refused is not None and refused(result):
                 raise typer.Exit(1)
 
-        # Typer reads the signature and the evaluated annotations: compute's own options, then
-        # the shared ones, and not the `policy` the decorator passes itself.
-        command.__signature__ = own.replace(parameters=params, return_annotation=None)  # type: ignore[attr-defined]
-        command.__annotations__ = {param.name: param.annotation for param in params}
-        return command
+        return CalculatorCommand(compute, run, added)
 
     return decorate
 
@@ -164,11 +192,12 @@ def finish(
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Draft the reply, print the result (JSON or the working) and copy the reply."""
-    entry = find_entry(open_phrasebook(), result.reply_id)
-    reply = draft(entry, given=given, computed=result.reply_values, policy=loaded)
+    working = result.working
+    entry = find_entry(open_phrasebook(), working.reply_id)
+    reply = draft(entry, given=given, computed=working.reply_values, policy=loaded)
     if as_json:
         data = {**result.to_json(), **(extra or {})}
-        payload = {**data, "warnings": [*loaded.warnings, *result.warnings]}
+        payload = {**data, "warnings": [*loaded.warnings, *working.warnings]}
         payload["reply"] = reply.to_json()
         deliver(reply.text, no_copy=no_copy, render=lambda: print_json(payload))
     else:
@@ -177,8 +206,9 @@ def finish(
 
 def _lines(result: Calculation, reply: Reply) -> tuple[list[str], list[str]]:
     """The working (before the warnings) and the reply (after them)."""
-    working = [result.headline, *(f"  {step}" for step in result.steps)]
-    working.append(f"rule [{result.rule.source}]: {result.rule.text}")
+    rule = result.working.rule
+    working = [result.headline, *(f"  {step}" for step in result.working.steps)]
+    working.append(f"rule [{rule.source}]: {rule.text}")
     drafted = [f"reply ({reply.id}, variant {reply.variant} of {reply.variants}):", reply.text]
     return working, drafted
 
@@ -187,7 +217,7 @@ def _render(result: Calculation, reply: Reply) -> None:
     working, drafted = _lines(result, reply)
     if not use_rich():
         typer.echo("\n".join(working))
-        for warning in result.warnings:
+        for warning in result.working.warnings:
             note(f"warning: {warning}")
         typer.echo("\n".join(drafted))
         return
@@ -200,7 +230,7 @@ def _render(result: Calculation, reply: Reply) -> None:
         out.print(Text(step))
     out.print(Text(working[-1], style="dim"))
     err = Console(stderr=True, highlight=False)
-    for warning in result.warnings:
+    for warning in result.working.warnings:
         err.print(Text(f"warning: {warning}", style="yellow"))
     out.print(Text(drafted[0], style="dim"))
     out.print(Text(drafted[1], style="cyan"))

@@ -7,9 +7,8 @@ the cache dir while the file is unchanged, so a normal run never imports yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli import paths
 from csr_cli.datafile import cached_json, read_yaml
@@ -30,16 +29,14 @@ _TYPED_SUFFIX_RE = re.compile(rf"(?:{_SUFFIXES}|shi|city)$")
 Groups = dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where a parcel goes: a region (or zone), and the city the agent named, if any."""
 
     region: str
     city: str | None
 
 
-@dataclass(frozen=True)
-class CityTable:
+class CityTable(NamedTuple):
     cities: dict[str, tuple[str, str]]  # name key -> (region, city as shown)
     ambiguous: dict[str, tuple[tuple[str, str], ...]]  # name key -> ((choice, region), …)
 

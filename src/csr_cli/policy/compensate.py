@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli.errors import UsageError
 from csr_cli.money import fmt, fmt_chat, round_down
 from csr_cli.policy.model import SHOP_RULE, CompensationPolicy, Rule
-from csr_cli.policy.result import Calculation
+from csr_cli.policy.result import Working, calculation_json
 
 
 class CompensationReason(str, Enum):
@@ -32,8 +31,8 @@ REPLY_IDS = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class CompensationResult(Calculation):
+class CompensationResult(NamedTuple):
+    working: Working
     cap: Decimal
     price: Decimal
     reason: CompensationReason
@@ -59,6 +58,9 @@ class CompensationResult(Calculation):
             "amount": self.first_offer if self.offer is None else self.offer,
             "cap": self.cap,
         }
+
+    def to_json(self) -> dict[str, object]:
+        return calculation_json(self)
 
     def facts(self) -> dict[str, object]:
         return {
@@ -118,11 +120,13 @@ def compensation_cap(
         first_offer=first,
         within_cap=within,
         unconditional=unconditional,
-        rule=Rule(text, SHOP_RULE),
-        steps=tuple(steps),
-        warnings=tuple(warnings),
-        reply_id=_reply_id(reason=reason, within=within, cap=cap),
-        reply_values={"amount": fmt_chat(amount)},
+        working=Working(
+            rule=Rule(text, SHOP_RULE),
+            steps=tuple(steps),
+            warnings=tuple(warnings),
+            reply_id=_reply_id(reason=reason, within=within, cap=cap),
+            reply_values={"amount": fmt_chat(amount)},
+        ),
     )
 
 

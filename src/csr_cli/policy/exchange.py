@@ -7,14 +7,13 @@ parcel's postage, which comes off a difference the shop owes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy
-from csr_cli.policy.result import Calculation
+from csr_cli.policy.result import Working, calculation_json
 
 
 class ExchangeReason(str, Enum):
@@ -32,8 +31,8 @@ RULE = Rule(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExchangeResult(Calculation):
+class ExchangeResult(NamedTuple):
+    working: Working
     old_price: Decimal
     new_price: Decimal
     shipping: Decimal  # the new parcel's postage the buyer bears (0 for a quality problem)
@@ -59,6 +58,9 @@ class ExchangeResult(Calculation):
             "postage": self.shipping,
             "postage_due": bool(self.buyer_pays) and not quality,
         }
+
+    def to_json(self) -> dict[str, object]:
+        return calculation_json(self)
 
     def facts(self) -> dict[str, object]:
         return {
@@ -117,15 +119,17 @@ def exchange_quote(
         reason=reason,
         buyer_pays=buyer_pays,
         refund=refund,
-        rule=RULE,
-        steps=tuple(steps),
-        warnings=tuple(warnings),
-        reply_id=_reply_id(quality=quality, buyer_pays=buyer_pays, refund=refund),
-        reply_values={
-            "amount": fmt_chat(buyer_pays or refund),
-            "difference": fmt_chat(abs(difference)),
-            "shipping": fmt_chat(postage),
-        },
+        working=Working(
+            rule=RULE,
+            steps=tuple(steps),
+            warnings=tuple(warnings),
+            reply_id=_reply_id(quality=quality, buyer_pays=buyer_pays, refund=refund),
+            reply_values={
+                "amount": fmt_chat(buyer_pays or refund),
+                "difference": fmt_chat(abs(difference)),
+                "shipping": fmt_chat(postage),
+            },
+        ),
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli import paths
 from csr_cli.datafile import cached_json, overlay, read_yaml
@@ -60,22 +59,19 @@ LEGAL_EXCLUSIONS = frozenset(CATEGORIES) - {"general"}
 ALWAYS_INTACT = frozenset({"new", "tried"})
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """The rule that decided an answer, and whether it is the shop's own or the law."""
 
     text: str
     source: str  # SHOP_RULE or LAW
 
 
-@dataclass(frozen=True)
-class RefundPolicy:
+class RefundPolicy(NamedTuple):
     deduct_outbound_shipping: bool
     due_within_days: int
 
 
-@dataclass(frozen=True)
-class ShopProfile:
+class ShopProfile(NamedTuple):
     """The shop's own facts that replies state; None where the profile doesn't say."""
 
     name: str | None
@@ -85,8 +81,7 @@ class ShopProfile:
     catalogue: Path | None
 
 
-@dataclass(frozen=True)
-class Holiday:
+class Holiday(NamedTuple):
     name: str
     closed_from: date
     closed_to: date
@@ -94,8 +89,7 @@ class Holiday:
     resume_day: date
 
 
-@dataclass(frozen=True)
-class CompensationPolicy:
+class CompensationPolicy(NamedTuple):
     goodwill_rate: Decimal
     first_offer_rate: Decimal
     keep_damaged_rate: Decimal
@@ -104,23 +98,20 @@ class CompensationPolicy:
     gift_large: Decimal
 
 
-@dataclass(frozen=True)
-class ReturnPolicy:
+class ReturnPolicy(NamedTuple):
     window_days: int
     excluded_categories: frozenset[str]
     not_intact_conditions: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Zone:
+class Zone(NamedTuple):
     name: str
     regions: tuple[str, ...]
     fee: Decimal
     days: str
 
 
-@dataclass(frozen=True)
-class ShippingPolicy:
+class ShippingPolicy(NamedTuple):
     courier: str
     fee: Decimal
     days: str
@@ -133,8 +124,7 @@ class ShippingPolicy:
     not_served: frozenset[str]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     shop: ShopProfile
     holidays: tuple[Holiday, ...]
     refund: RefundPolicy

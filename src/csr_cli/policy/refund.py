@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli.errors import UsageError
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.model import LAW, SHOP_RULE, Policy, Rule
-from csr_cli.policy.result import Calculation
+from csr_cli.policy.result import Working, calculation_json, not_a_case
 
 
 class RefundReason(str, Enum):
@@ -42,8 +41,7 @@ QUALITY = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class PartialReturn:
+class PartialReturn(NamedTuple):
     """Some items of a multi-item order come back; the rest is re-settled on its own terms."""
 
     items: tuple[Decimal, ...]  # every item's price in the order, before any discount
@@ -53,13 +51,13 @@ class PartialReturn:
     free_shipping_threshold: Decimal | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class RefundResult(Calculation):
+class RefundResult(NamedTuple):
+    working: Working
     refund: Decimal | None  # None: declined for now (parcel in transit)
     paid: Decimal
+    reason: RefundReason
     shipping: Decimal = ZERO
     return_shipping: Decimal = ZERO
-    reason: RefundReason
 
     @property
     def headline(self) -> str:
@@ -69,8 +67,11 @@ class RefundResult(Calculation):
 
     def case_fields(self) -> dict[str, Any]:
         if self.refund is None:
-            return super().case_fields()  # declined for now: nothing to pay or take back yet
+            not_a_case(self.working)  # declined for now: nothing to pay or take back yet
         return {"kind": "refund", "reason": self.reason.value, "amount": self.refund}
+
+    def to_json(self) -> dict[str, object]:
+        return calculation_json(self)
 
     def facts(self) -> dict[str, object]:
         return {
@@ -161,11 +162,13 @@ def _no_reason(
         paid=paid,
         shipping=outbound,
         reason=reason,
-        rule=rule,
-        steps=tuple(steps),
-        warnings=tuple(warnings),
-        reply_id=reply_id,
-        reply_values=_chat(paid=paid, shipping=outbound, refund=refund),
+        working=Working(
+            rule=rule,
+            steps=tuple(steps),
+            warnings=tuple(warnings),
+            reply_id=reply_id,
+            reply_values=_chat(paid=paid, shipping=outbound, refund=refund),
+        ),
     )
 
 
@@ -198,11 +201,13 @@ def _quality(
         shipping=shipping or ZERO,
         return_shipping=return_leg,
         reason=reason,
-        rule=rule,
-        steps=tuple(steps),
-        warnings=tuple(warnings),
-        reply_id="refund-explain-quality" if postage else "refund-explain-quality-prepay",
-        reply_values=_chat(paid=paid, refund=refund, return_shipping=return_leg),
+        working=Working(
+            rule=rule,
+            steps=tuple(steps),
+            warnings=tuple(warnings),
+            reply_id="refund-explain-quality" if postage else "refund-explain-quality-prepay",
+            reply_values=_chat(paid=paid, refund=refund, return_shipping=return_leg),
+        ),
     )
 
 
@@ -233,10 +238,12 @@ def _whole_or_declined(*, paid: Decimal, shipping: Decimal, reason: RefundReason
         paid=paid,
         shipping=shipping,
         reason=reason,
-        rule=Rule(text, SHOP_RULE),
-        steps=tuple(steps),
-        reply_id=reply_id,
-        reply_values=_chat(refund=paid) if refund is not None else {},
+        working=Working(
+            rule=Rule(text, SHOP_RULE),
+            steps=tuple(steps),
+            reply_id=reply_id,
+            reply_values=_chat(refund=paid) if refund is not None else {},
+        ),
     )
 
 
@@ -280,11 +287,13 @@ def _partial(
         paid=paid,
         shipping=shipping,
         reason=reason,
-        rule=rule,
-        steps=tuple(steps),
-        warnings=tuple(warnings),
-        reply_id="refund-explain-partial",
-        reply_values=_chat(paid=paid, refund=refund, kept=kept_cost),
+        working=Working(
+            rule=rule,
+            steps=tuple(steps),
+            warnings=tuple(warnings),
+            reply_id="refund-explain-partial",
+            reply_values=_chat(paid=paid, refund=refund, kept=kept_cost),
+        ),
     )
 
 

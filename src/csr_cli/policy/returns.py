@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from csr_cli.dates import fmt_chat_date
 from csr_cli.errors import UsageError
@@ -19,7 +18,7 @@ from csr_cli.policy.model import (
     ReturnPolicy,
     Rule,
 )
-from csr_cli.policy.result import Calculation
+from csr_cli.policy.result import Working, calculation_json, not_a_case
 
 ART_25 = "消费者权益保护法 art. 25"
 MEASURES = "2017 measures on seven-day no-reason returns"
@@ -44,14 +43,12 @@ CONDITION_TEXT: dict[Condition, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReturnResult(Calculation):
+class ReturnResult(NamedTuple):
+    working: Working
     allowed: bool
     signed: date
     on: date
     last_day: date
-
-    steps_key = "reasons"
 
     @property
     def headline(self) -> str:
@@ -61,8 +58,11 @@ class ReturnResult(Calculation):
     def case_fields(self) -> dict[str, Any]:
         """An allowed return waits for the parcel; its refund is recorded when it is known."""
         if not self.allowed:
-            return super().case_fields()
+            not_a_case(self.working)
         return {"kind": "refund", "reason": "return allowed", "amount": ZERO}
+
+    def to_json(self) -> dict[str, object]:
+        return calculation_json(self)
 
     def facts(self) -> dict[str, object]:
         return {
@@ -73,8 +73,7 @@ class ReturnResult(Calculation):
         }
 
 
-@dataclass(frozen=True)
-class _Finding:
+class _Finding(NamedTuple):
     """One rule that refuses the return, with the reply that explains it."""
 
     rule: Rule
@@ -147,11 +146,14 @@ def check_return(
         signed=signed,
         on=on,
         last_day=last,
-        rule=decided.rule,
-        steps=tuple(reasons),
-        warnings=tuple(warnings),
-        reply_id=decided.reply_id,
-        reply_values=decided.values,
+        working=Working(
+            rule=decided.rule,
+            steps=tuple(reasons),
+            warnings=tuple(warnings),
+            reply_id=decided.reply_id,
+            reply_values=decided.values,
+            steps_key="reasons",
+        ),
     )
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any, NamedTuple
 
 from csr_cli.errors import PolicyError
 from csr_cli.money import ZERO, fmt, fmt_chat
 from csr_cli.policy.cities import Place, find_place
 from csr_cli.policy.model import SHOP_RULE, Rule, ShippingPolicy, Zone
-from csr_cli.policy.result import Calculation
+from csr_cli.policy.result import Working, calculation_json, not_a_case
 
 
 class Courier(str, Enum):
@@ -22,8 +22,8 @@ class Courier(str, Enum):
 EMS_NAME = "EMS"
 
 
-@dataclass(frozen=True, kw_only=True)
-class ShippingResult(Calculation):
+class ShippingResult(NamedTuple):
+    working: Working
     region: str
     city: str | None  # the city the agent named, in `region`
     fee: Decimal
@@ -42,6 +42,12 @@ class ShippingResult(Calculation):
         where = f"{self.city} ({self.region})" if self.city else self.region
         return f"shipping to {where}: {fmt(self.fee)} by {self.courier}, {self.days} days{free}"
 
+    def to_json(self) -> dict[str, object]:
+        return calculation_json(self)
+
+    def case_fields(self) -> dict[str, Any]:
+        not_a_case(self.working)
+
     def facts(self) -> dict[str, object]:
         return {
             "fee": fmt(self.fee),
@@ -55,8 +61,7 @@ class ShippingResult(Calculation):
         }
 
 
-@dataclass(frozen=True)
-class _Leg:
+class _Leg(NamedTuple):
     courier: str
     fee: Decimal
     days: str
@@ -121,19 +126,21 @@ def shipping_quote(
         days=leg.days,
         remote=remote,
         short_of_free=short,
-        rule=_rule(policy),
-        steps=(*steps_before, *steps),
-        warnings=tuple(warnings),
-        reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short, combined=combined),
-        reply_values={
-            "region": city or region,  # the buyer named the city: 发往喀什
-            "courier": leg.courier,
-            "shipping": fmt_chat(fee),
-            "days": leg.days,
-            "threshold": fmt_chat(policy.free_threshold or ZERO),
-            "amount": fmt_chat(short or ZERO),
-            "total": fmt_chat(amount or ZERO),
-        },
+        working=Working(
+            rule=_rule(policy),
+            steps=(*steps_before, *steps),
+            warnings=tuple(warnings),
+            reply_id=_reply_id(free=free, leg=leg, remote=remote, short=short, combined=combined),
+            reply_values={
+                "region": city or region,  # the buyer named the city: 发往喀什
+                "courier": leg.courier,
+                "shipping": fmt_chat(fee),
+                "days": leg.days,
+                "threshold": fmt_chat(policy.free_threshold or ZERO),
+                "amount": fmt_chat(short or ZERO),
+                "total": fmt_chat(amount or ZERO),
+            },
+        ),
     )
 
 
