@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -138,6 +137,8 @@ def cached_json(
 
 def _iso_date(value: object) -> str:
     """YAML reads 2027-02-05 as a date; the cache keeps it as that text, which readers accept."""
+    from datetime import date  # only when a cache is written: not on every start-up
+
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
