@@ -24,8 +24,10 @@ from csr_cli import paths
 from csr_cli.cli import app
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.phrasebook.placeholders import fill, names_in
+from csr_cli.phrasebook.schema import Entry
 from csr_cli.picker.model import PICK_LIMIT, PickerModel, Segment, segments
 from csr_cli.picker.screen import build_app, column_widths, fit, list_fragments
+from csr_cli.policy.model import load_policy
 from csr_cli.replies import remember_variant
 from csr_cli.search.ranking import search
 from csr_cli.search.usage import USAGE_STATE, record_use
@@ -109,7 +111,7 @@ def test_variants_start_where_csr_reply_would_and_tab_wraps() -> None:
     picker.cycle_variant()
     assert picker.variant() == 0
     picker.cycle_variant(-1)
-    assert picker.choice() == (entry, 3)
+    assert picker.choices() == [(entry, 3)]
 
 
 @pytest.mark.parametrize(
@@ -151,7 +153,105 @@ def test_the_preview_lists_what_enter_will_ask_for(personal: Path) -> None:
 def test_no_hits_means_nothing_to_choose() -> None:
     picker = model()
     picker.set_query("@@@@")
-    assert picker.hits == [] and picker.current is None and picker.choice() is None
+    assert picker.hits == [] and picker.current is None and picker.choices() == []
+
+
+# --- marking several replies for one answer --------------------------------------------------
+
+SHOP_VALUES = {"shop": "小美家", "agent": "小美"}
+
+
+def entry(entry_id: str) -> Entry:
+    found = open_phrasebook().get(entry_id)
+    assert found is not None
+    return found
+
+
+def mark(picker: PickerModel, entry_id: str) -> None:
+    """Search for the reply by its id, then toggle its mark as Ctrl-T does."""
+    picker.set_query(entry_id)
+    assert picker.current is not None and picker.current.id == entry_id
+    picker.toggle_mark()
+
+
+def test_marking_toggles_the_selected_reply_and_enter_sends_the_marked_ones() -> None:
+    picker = model()
+    picker.set_query("greet")
+    assert picker.choices() == [(entry("greet"), 0)]  # nothing marked: the selected one
+    picker.toggle_mark()
+    assert picker.marked == [entry("greet")] and picker.is_marked(entry("greet"))
+    picker.move(1)
+    assert picker.current != entry("greet")
+    assert picker.choices() == [(entry("greet"), 0)]  # marked: not the selected row
+    picker.move(-1)
+    picker.toggle_mark()
+    assert picker.marked == [] and not picker.is_marked(entry("greet"))
+    assert picker.answer() is None
+    picker.set_query("@@@@")
+    picker.toggle_mark()  # no row, nothing to mark
+    assert picker.marked == []
+
+
+def test_marks_survive_a_new_query_and_keep_their_variant_and_order() -> None:
+    picker = model()
+    mark(picker, "wrong-item")
+    picker.cycle_variant()
+    mark(picker, "greet")
+    picker.set_query("能便宜点吗")
+    assert "wrong-item" not in ids(picker) and "greet" not in ids(picker)
+    assert picker.marked == [entry("wrong-item"), entry("greet")]
+    assert picker.choices() == [(entry("wrong-item"), 1), (entry("greet"), 0)]
+    mark(picker, "wrong-item")  # found again and unmarked
+    assert picker.choices() == [(entry("greet"), 0)]
+
+
+def test_the_answer_is_composed_one_greeting_first_apology_before_remedy() -> None:
+    picker = model(SHOP_VALUES)
+    for entry_id in ["closing", "size-exchange", "wrong-item", "greet", "greet-return"]:
+        mark(picker, entry_id)
+    picker.set_query("yj")
+    answer = picker.answer()
+    assert answer is not None and answer.problem is None
+    assert answer.ids == ("greet", "wrong-item", "size-exchange", "closing")
+    assert answer.left_out == ("greet-return",)
+    expected = "\n".join(
+        [
+            fill(entry("greet").variants[0], SHOP_VALUES),
+            entry("wrong-item").variants[0].removeprefix("亲，"),
+            entry("size-exchange").variants[0].removeprefix("亲，"),
+            fill(entry("closing").variants[0], SHOP_VALUES).removeprefix("亲，"),
+        ]
+    )
+    assert answer.messages == ((Segment(expected),),)
+    assert expected.count("欢迎") == 1 and expected.index("抱歉") < expected.index("换码")
+    assert picker.missing() == []
+
+
+def test_the_answer_shows_what_enter_asks_for_and_follows_tab() -> None:
+    picker = model({"agent": "小美"})
+    mark(picker, "wrong-item")
+    mark(picker, "greet")
+    answer = picker.answer()
+    assert answer is not None
+    assert [s for s in answer.messages[0] if s.kind == "missing"] == [Segment("{shop}", "missing")]
+    assert picker.missing() == ["shop"]
+    picker.cycle_variant()  # greet is selected: its second variant has no {shop}
+    answer = picker.answer()
+    assert answer is not None and picker.missing() == []
+    first_line = "".join(s.text for s in answer.messages[0]).split("\n")[0]
+    assert first_line == fill(entry("greet").variants[1], {"agent": "小美"})
+
+
+def test_an_answer_that_cannot_be_drafted_says_why(tmp_path: Path) -> None:
+    shop = tmp_path / "shop.yaml"
+    shop.write_text("shipping:\n  free_to_remote: true\n", encoding="utf-8")
+    picker = PickerModel(open_phrasebook(), values={}, policy=load_policy(shop))
+    mark(picker, "remote-area")
+    answer = picker.answer()
+    assert answer is not None and answer.messages == ()
+    assert answer.problem is not None and "'remote-area' says remote regions go by EMS" in (
+        answer.problem
+    )
 
 
 # --- drawing: wide characters ----------------------------------------------------------------
@@ -209,15 +309,15 @@ def run_app(keys: str, *, query: str = "", values: dict[str, str] | None = None)
 
 def test_typing_pinyin_moving_and_tab_choose_that_variant() -> None:
     second = search(open_phrasebook(), "yj", limit=PICK_LIMIT)[1].entry
-    assert run_app("yj" + DOWN + TAB + ENTER) == (second, 1 % len(second.variants))
+    assert run_app("yj" + DOWN + TAB + ENTER) == [(second, 1 % len(second.variants))]
 
 
 def test_ctrl_n_ctrl_p_and_shift_tab_move_and_cycle_back() -> None:
     hits = search(open_phrasebook(), "yj", limit=PICK_LIMIT)
     third = hits[2].entry
     chosen = run_app(CTRL_N + CTRL_N + CTRL_N + CTRL_P + SHIFT_TAB + ENTER, query="yj")
-    assert chosen == (third, len(third.variants) - 1)
-    assert run_app(DOWN + UP + ENTER, query="yj") == (hits[0].entry, 0)
+    assert chosen == [(third, len(third.variants) - 1)]
+    assert run_app(DOWN + UP + ENTER, query="yj") == [(hits[0].entry, 0)]
 
 
 @pytest.mark.parametrize("key", [ESC, CTRL_C])
@@ -231,7 +331,7 @@ def test_enter_with_no_match_does_nothing() -> None:
 
 def test_the_query_argument_is_the_starting_query() -> None:
     entry = open_phrasebook().get("free-shipping-request")
-    assert run_app(ENTER, query="by") == (entry, 0)
+    assert run_app(ENTER, query="by") == [(entry, 0)]
 
 
 # --- refusing without a terminal -------------------------------------------------------------

@@ -29,7 +29,7 @@ from csr_cli.phrasebook.schema import Entry
 from csr_cli.picker.model import PickerModel
 from csr_cli.search.ranking import Hit
 
-Choice = tuple[Entry, int]
+Choices = list[tuple[Entry, int]]
 
 HELP = "↑↓ ^N ^P move · Tab variant · Enter copy · Esc quit"
 HELP_MIN_ROWS = 12  # a shorter split pane keeps its rows for replies
@@ -57,8 +57,9 @@ STYLE = Style.from_dict(
 )
 
 
-def run_picker(model: PickerModel, *, query: str = "") -> Choice | None:
-    """Show the picker; the chosen entry and 0-based variant, or None when the agent quit."""
+def run_picker(model: PickerModel, *, query: str = "") -> Choices | None:
+    """Show the picker; the chosen entries, each with its 0-based variant (the marked ones in
+    the order they were marked, else the selected one), or None when the agent quit."""
     return build_app(model, query=query).run()
 
 
@@ -68,14 +69,14 @@ def build_app(
     query: str = "",
     input: Input | None = None,
     output: Output | None = None,
-) -> Application[Choice | None]:
+) -> Application[Choices | None]:
     buffer = Buffer(
         document=Document(query, len(query)),
         multiline=False,
         on_text_changed=lambda buf: model.set_query(buf.text),
     )
     model.set_query(query)
-    app: Application[Choice | None] = Application(
+    app: Application[Choices | None] = Application(
         layout=Layout(_container(model, buffer), focused_element=buffer),
         key_bindings=_key_bindings(model),
         style=STYLE,
@@ -134,9 +135,9 @@ def _key_bindings(model: PickerModel) -> KeyBindings:
 
     @bindings.add("enter")
     def accept(event: KeyPressEvent) -> None:
-        choice = model.choice()
-        if choice is not None:
-            event.app.exit(result=choice)
+        chosen = model.choices()
+        if chosen:
+            event.app.exit(result=chosen)
 
     @bindings.add("escape", eager=True)  # eager: do not wait for an Alt-key chord
     @bindings.add("c-c")
