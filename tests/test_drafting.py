@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from policy_helpers import write_policy
 from typer.testing import CliRunner
 
 from csr_cli.cli import app
@@ -14,7 +15,6 @@ from csr_cli.errors import MissingValues, UsageError
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.policy.model import load_policy
 from csr_cli.replies import Needed, draft_reply, known_values
-from tests.policy_helpers import write_policy
 
 runner = CliRunner()
 

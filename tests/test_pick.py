@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -22,10 +23,22 @@ from typer.testing import CliRunner
 
 from csr_cli import paths
 from csr_cli.cli import app
+from csr_cli.commands import pick as pick_command
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.phrasebook.placeholders import fill, names_in
+from csr_cli.phrasebook.schema import Entry
+from csr_cli.picker import screen
 from csr_cli.picker.model import PICK_LIMIT, PickerModel, Segment, segments
-from csr_cli.picker.screen import build_app, column_widths, fit, list_fragments
+from csr_cli.picker.screen import (
+    MARK,
+    PREFIX_CELLS,
+    build_app,
+    column_widths,
+    fit,
+    list_fragments,
+    preview_fragments,
+)
+from csr_cli.policy.model import load_policy
 from csr_cli.replies import remember_variant
 from csr_cli.search.ranking import search
 from csr_cli.search.usage import USAGE_STATE, record_use
@@ -33,7 +46,7 @@ from csr_cli.search.usage import USAGE_STATE, record_use
 runner = CliRunner()
 
 DOWN, UP, TAB, SHIFT_TAB, ENTER, ESC = "\x1b[B", "\x1b[A", "\t", "\x1b[Z", "\r", "\x1b"
-CTRL_N, CTRL_P, CTRL_C = "\x0e", "\x10", "\x03"
+CTRL_N, CTRL_P, CTRL_C, CTRL_T, BACKSPACE = "\x0e", "\x10", "\x03", "\x14", "\x7f"
 
 PERSONAL = """\
 entries:
@@ -109,7 +122,7 @@ def test_variants_start_where_csr_reply_would_and_tab_wraps() -> None:
     picker.cycle_variant()
     assert picker.variant() == 0
     picker.cycle_variant(-1)
-    assert picker.choice() == (entry, 3)
+    assert picker.choices() == [(entry, 3)]
 
 
 @pytest.mark.parametrize(
@@ -151,7 +164,105 @@ def test_the_preview_lists_what_enter_will_ask_for(personal: Path) -> None:
 def test_no_hits_means_nothing_to_choose() -> None:
     picker = model()
     picker.set_query("@@@@")
-    assert picker.hits == [] and picker.current is None and picker.choice() is None
+    assert picker.hits == [] and picker.current is None and picker.choices() == []
+
+
+# --- marking several replies for one answer --------------------------------------------------
+
+SHOP_VALUES = {"shop": "小美家", "agent": "小美"}
+
+
+def entry(entry_id: str) -> Entry:
+    found = open_phrasebook().get(entry_id)
+    assert found is not None
+    return found
+
+
+def mark(picker: PickerModel, entry_id: str) -> None:
+    """Search for the reply by its id, then toggle its mark as Ctrl-T does."""
+    picker.set_query(entry_id)
+    assert picker.current is not None and picker.current.id == entry_id
+    picker.toggle_mark()
+
+
+def test_marking_toggles_the_selected_reply_and_enter_sends_the_marked_ones() -> None:
+    picker = model()
+    picker.set_query("greet")
+    assert picker.choices() == [(entry("greet"), 0)]  # nothing marked: the selected one
+    picker.toggle_mark()
+    assert picker.marked == [entry("greet")] and picker.is_marked(entry("greet"))
+    picker.move(1)
+    assert picker.current != entry("greet")
+    assert picker.choices() == [(entry("greet"), 0)]  # marked: not the selected row
+    picker.move(-1)
+    picker.toggle_mark()
+    assert picker.marked == [] and not picker.is_marked(entry("greet"))
+    assert picker.answer() is None
+    picker.set_query("@@@@")
+    picker.toggle_mark()  # no row, nothing to mark
+    assert picker.marked == []
+
+
+def test_marks_survive_a_new_query_and_keep_their_variant_and_order() -> None:
+    picker = model()
+    mark(picker, "wrong-item")
+    picker.cycle_variant()
+    mark(picker, "greet")
+    picker.set_query("能便宜点吗")
+    assert "wrong-item" not in ids(picker) and "greet" not in ids(picker)
+    assert picker.marked == [entry("wrong-item"), entry("greet")]
+    assert picker.choices() == [(entry("wrong-item"), 1), (entry("greet"), 0)]
+    mark(picker, "wrong-item")  # found again and unmarked
+    assert picker.choices() == [(entry("greet"), 0)]
+
+
+def test_the_answer_is_composed_one_greeting_first_apology_before_remedy() -> None:
+    picker = model(SHOP_VALUES)
+    for entry_id in ["closing", "size-exchange", "wrong-item", "greet", "greet-return"]:
+        mark(picker, entry_id)
+    picker.set_query("yj")
+    answer = picker.answer()
+    assert answer is not None and answer.problem is None
+    assert answer.ids == ("greet", "wrong-item", "size-exchange", "closing")
+    assert answer.left_out == ("greet-return",)
+    expected = "\n".join(
+        [
+            fill(entry("greet").variants[0], SHOP_VALUES),
+            entry("wrong-item").variants[0].removeprefix("亲，"),
+            entry("size-exchange").variants[0].removeprefix("亲，"),
+            fill(entry("closing").variants[0], SHOP_VALUES).removeprefix("亲，"),
+        ]
+    )
+    assert answer.messages == ((Segment(expected),),)
+    assert expected.count("欢迎") == 1 and expected.index("抱歉") < expected.index("换码")
+    assert picker.missing() == []
+
+
+def test_the_answer_shows_what_enter_asks_for_and_follows_tab() -> None:
+    picker = model({"agent": "小美"})
+    mark(picker, "wrong-item")
+    mark(picker, "greet")
+    answer = picker.answer()
+    assert answer is not None
+    assert [s for s in answer.messages[0] if s.kind == "missing"] == [Segment("{shop}", "missing")]
+    assert picker.missing() == ["shop"]
+    picker.cycle_variant()  # greet is selected: its second variant has no {shop}
+    answer = picker.answer()
+    assert answer is not None and picker.missing() == []
+    first_line = "".join(s.text for s in answer.messages[0]).split("\n")[0]
+    assert first_line == fill(entry("greet").variants[1], {"agent": "小美"})
+
+
+def test_an_answer_that_cannot_be_drafted_says_why(tmp_path: Path) -> None:
+    shop = tmp_path / "shop.yaml"
+    shop.write_text("shipping:\n  free_to_remote: true\n", encoding="utf-8")
+    picker = PickerModel(open_phrasebook(), values={}, policy=load_policy(shop))
+    mark(picker, "remote-area")
+    answer = picker.answer()
+    assert answer is not None and answer.messages == ()
+    assert answer.problem is not None and "'remote-area' says remote regions go by EMS" in (
+        answer.problem
+    )
 
 
 # --- drawing: wide characters ----------------------------------------------------------------
@@ -185,8 +296,9 @@ def test_every_list_row_has_the_same_width_and_columns_line_up(width: int) -> No
         starts = set()
         for row, hit in zip(rows, picker.hits, strict=True):
             shown = fit(hit.entry.title_zh, title_cells)
-            starts.add(get_cwidth(row[: row.index(shown, 2 + len(fit(hit.entry.id, id_cells)))]))
-        assert starts == {2 + id_cells + 2}
+            at = row.index(shown, PREFIX_CELLS + len(fit(hit.entry.id, id_cells)))
+            starts.add(get_cwidth(row[:at]))
+        assert starts == {PREFIX_CELLS + id_cells + 2}
 
 
 def test_at_80_columns_rows_fill_the_line() -> None:
@@ -195,6 +307,63 @@ def test_at_80_columns_rows_fill_the_line() -> None:
     rows = "".join(text for _, text, *_ in list_fragments(picker, 80)).split("\n")
     assert {get_cwidth(row) for row in rows} == {80}
     assert rows[0].startswith("▸ ") and rows[1].startswith("  ")
+
+
+def rows_at(picker: PickerModel, width: int) -> list[str]:
+    return "".join(text for _, text, *_ in list_fragments(picker, width)).split("\n")
+
+
+def test_marked_rows_carry_a_bold_mark_and_keep_the_row_width() -> None:
+    picker = model()
+    picker.set_query("yj")
+    picker.move(1)
+    picker.toggle_mark()
+    picker.move(1)
+    rows = rows_at(picker, 80)
+    assert {get_cwidth(row) for row in rows} == {80}
+    assert [row[:PREFIX_CELLS] for row in rows[:3]] == ["   ", f" {MARK} ", "▸  "]
+    assert sum(MARK in row[:PREFIX_CELLS] for row in rows) == 1
+    picker.move(-1)
+    assert rows_at(picker, 80)[1].startswith(f"▸{MARK} ")
+    marked = [style for style, text, *_ in list_fragments(picker, 80) if text == MARK]
+    assert marked == ["class:selected class:marked"]  # bold: still seen under NO_COLOR
+
+
+def preview_text(picker: PickerModel) -> str:
+    return "".join(text for _, text, *_ in preview_fragments(picker))
+
+
+def test_the_preview_shows_the_answer_after_the_selected_reply_not_in_it() -> None:
+    picker = model(SHOP_VALUES)
+    mark(picker, "wrong-item")
+    mark(picker, "greet")
+    picker.set_query("closing")  # neither marked reply is listed now
+    closing = entry("closing")
+    assert preview_text(picker) == "\n".join(
+        [
+            f"closing · {closing.title_zh} · variant 1/{len(closing.variants)} · ^T adds it",
+            fill(closing.variants[0], SHOP_VALUES),
+            "",
+            "answer: greet + wrong-item",
+            fill(entry("greet").variants[0], SHOP_VALUES),
+            entry("wrong-item").variants[0].removeprefix("亲，"),
+        ]
+    )
+    picker.toggle_mark()
+    assert preview_text(picker).startswith("answer: greet + wrong-item + closing\n亲，您好")
+
+
+def test_an_answer_longer_than_the_message_limit_is_previewed_as_numbered_messages() -> None:
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('message_limit = "80"\n', encoding="utf-8")
+    picker = model(SHOP_VALUES)
+    for entry_id in ["greet", "wrong-item", "closing"]:
+        mark(picker, entry_id)
+    answer = picker.answer()
+    assert answer is not None and len(answer.messages) == 3
+    lines = preview_text(picker).split("\n")
+    assert lines[0] == "answer: greet + wrong-item + closing · 3 messages"
+    assert [line[:6] for line in lines[1:]] == ["[1/3] ", "[2/3] ", "[3/3] "]
 
 
 # --- the prompt_toolkit application on a pipe ------------------------------------------------
@@ -209,15 +378,15 @@ def run_app(keys: str, *, query: str = "", values: dict[str, str] | None = None)
 
 def test_typing_pinyin_moving_and_tab_choose_that_variant() -> None:
     second = search(open_phrasebook(), "yj", limit=PICK_LIMIT)[1].entry
-    assert run_app("yj" + DOWN + TAB + ENTER) == (second, 1 % len(second.variants))
+    assert run_app("yj" + DOWN + TAB + ENTER) == [(second, 1 % len(second.variants))]
 
 
 def test_ctrl_n_ctrl_p_and_shift_tab_move_and_cycle_back() -> None:
     hits = search(open_phrasebook(), "yj", limit=PICK_LIMIT)
     third = hits[2].entry
     chosen = run_app(CTRL_N + CTRL_N + CTRL_N + CTRL_P + SHIFT_TAB + ENTER, query="yj")
-    assert chosen == (third, len(third.variants) - 1)
-    assert run_app(DOWN + UP + ENTER, query="yj") == (hits[0].entry, 0)
+    assert chosen == [(third, len(third.variants) - 1)]
+    assert run_app(DOWN + UP + ENTER, query="yj") == [(hits[0].entry, 0)]
 
 
 @pytest.mark.parametrize("key", [ESC, CTRL_C])
@@ -229,9 +398,47 @@ def test_enter_with_no_match_does_nothing() -> None:
     assert run_app("@@@@" + ENTER + ESC) is None
 
 
+def test_ctrl_t_marks_across_queries_and_enter_sends_the_marked_in_marking_order() -> None:
+    keys = "fch" + CTRL_T + BACKSPACE * 3 + "greet" + CTRL_T + DOWN + TAB + ENTER
+    assert run_app(keys) == [(entry("wrong-item"), 0), (entry("greet"), 0)]
+
+
+def test_ctrl_t_twice_unmarks_and_enter_sends_the_selected_again() -> None:
+    assert run_app("greet" + CTRL_T + CTRL_T + TAB + ENTER) == [(entry("greet"), 1)]
+
+
 def test_the_query_argument_is_the_starting_query() -> None:
     entry = open_phrasebook().get("free-shipping-request")
-    assert run_app(ENTER, query="by") == (entry, 0)
+    assert run_app(ENTER, query="by") == [(entry, 0)]
+
+
+# --- the pick command, its screen on a pipe --------------------------------------------------
+
+
+def test_pick_delivers_the_marked_answer_exactly_as_reply_does(
+    monkeypatch: pytest.MonkeyPatch, clip: RecordingClipboard
+) -> None:
+    def on_a_pipe(picker: PickerModel, *, query: str = "") -> object:
+        keys = CTRL_T + BACKSPACE * len(query) + "fch" + CTRL_T + BACKSPACE * 3 + "greet"
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys + CTRL_T + ENTER)
+            return build_app(picker, query=query, input=pipe, output=DummyOutput()).run()
+
+    monkeypatch.setattr(pick_command, "on_terminal", lambda: True)
+    monkeypatch.setattr(screen, "run_picker", on_a_pipe)
+    shop = ["--set", "shop=小美家", "--set", "agent=小美"]
+    picked = runner.invoke(app, ["pick", "closing", *shop])
+    assert picked.exit_code == 0, picked.output
+    picked_copies = list(clip.copies)
+    shutil.rmtree(paths.state_dir())  # forget the pick's rotation, so reply drafts the same
+    replied = runner.invoke(app, ["reply", "closing", "wrong-item", "greet", *shop])
+    assert replied.exit_code == 0, replied.output
+    assert picked.stdout == replied.stdout
+    assert picked_copies == clip.copies[1:] == [replied.stdout.rstrip("\n")]
+    greeting, apology, closing = picked.stdout.splitlines()
+    assert greeting == fill(entry("greet").variants[0], SHOP_VALUES)
+    assert apology == entry("wrong-item").variants[0].removeprefix("亲，")
+    assert closing == fill(entry("closing").variants[0], SHOP_VALUES).removeprefix("亲，")
 
 
 # --- refusing without a terminal -------------------------------------------------------------
@@ -426,3 +633,38 @@ def test_real_terminal_asks_for_a_missing_placeholder_after_enter(
     assert terminal.exit_code() == 0
     assert clipboard_file.read_text(encoding="utf-8") == FILLED
     assert FILLED in terminal.screen()
+
+
+def test_real_terminal_marks_two_replies_and_enter_copies_the_composed_answer(
+    terminal: Tmux, clipboard_file: Path, tmp_path: Path
+) -> None:
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('agent = "小美"\n', encoding="utf-8")
+    replied = run_csr(
+        *["reply", "wrong-item", "greet", "--set", "shop=小美家", "--no-copy"],
+        env={"CSR_STATE_DIR": str(tmp_path / "reply-state")},
+    )
+    assert replied.returncode == 0, replied.stderr
+    expected = replied.stdout.rstrip("\n")
+    assert expected.startswith(fill(entry("greet").variants[0], SHOP_VALUES))
+    terminal.start("pick fch", width=80, height=24)
+    terminal.wait_for(lambda s: "wrong-item · " in s and "^T mark" in s)
+    terminal.keys("C-t")
+    terminal.wait_for(
+        lambda s: "1 marked" in s and re.search(r"^answer: wrong-item *$", s, re.M) is not None
+    )
+    terminal.keys("BSpace", "BSpace", "BSpace")
+    terminal.keys("greet", literal=True)
+    terminal.wait_for(lambda s: "greet · " in s and "^T adds it" in s)
+    terminal.keys("C-t")
+    screen = terminal.wait_for(lambda s: "answer: greet + wrong-item" in s)
+    assert "2 marked" in screen and f"▸{MARK} greet " in screen
+    assert "Enter asks for: shop" in screen
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "shop (shop name (店铺名)):" in s)
+    terminal.keys("小美家", literal=True)
+    terminal.keys("Enter")
+    assert terminal.exit_code() == 0
+    assert clipboard_file.read_text(encoding="utf-8") == expected
+    assert f"{expected}\n✓ copied to the clipboard\nexit=0" in terminal.screen()
+    assert set(json.loads(usage_state().read_text(encoding="utf-8"))) == {"greet", "wrong-item"}

@@ -1,4 +1,5 @@
-"""`csr pick` (and a bare `csr` on a terminal): find, fill and copy a reply in a few keys."""
+"""`csr pick` (and a bare `csr` on a terminal): find, fill and copy a reply in a few keys, or
+mark several and copy the answer composed from them, as `csr reply ID1 ID2 …` does."""
 
 from __future__ import annotations
 
@@ -7,16 +8,8 @@ from typing import Annotated
 
 import typer
 
-from csr_cli.commands._common import (
-    NoCopyOpt,
-    PolicyOpt,
-    ProductOpt,
-    SetOpt,
-    deliver,
-    draft,
-    shop_policy,
-)
-from csr_cli.commands.reply import Role
+from csr_cli.commands._common import NoCopyOpt, PolicyOpt, ProductOpt, SetOpt, shop_policy
+from csr_cli.commands.reply import Role, deliver_replies
 from csr_cli.config import parse_assignments
 from csr_cli.errors import UsageError
 from csr_cli.phrasebook.cache import open_phrasebook
@@ -40,7 +33,8 @@ def pick(
     policy_file: PolicyOpt = None,
     no_copy: NoCopyOpt = False,
 ) -> None:
-    """Pick a reply interactively: type to search, Tab for variants, Enter to copy."""
+    """Pick a reply interactively: type to search, Tab for variants, Ctrl-T to mark several for
+    one answer, Enter to copy."""
     if not on_terminal():
         raise UsageError(
             "csr pick needs a terminal on stdin and stdout; in scripts and pipes use "
@@ -53,11 +47,21 @@ def pick(
     # The preview shows what Enter will send: the values drafting will use, before it asks.
     given_values = parse_assignments(given or [])
     values = known_values(None, given=given_values, policy=policy, product=product).values
-    model = PickerModel(open_phrasebook(), values=values, role=role.value if role else None)
-    choice = run_picker(model, query=" ".join(query or []))
-    if choice is None:
+    model = PickerModel(
+        open_phrasebook(),
+        values=values,
+        role=role.value if role else None,
+        policy=policy,
+        product=product,
+    )
+    chosen = run_picker(model, query=" ".join(query or []))
+    if chosen is None:
         raise typer.Exit(CANCELLED_EXIT)
-    entry, index = choice
-    # The same path as `csr reply`: missing placeholders are asked for, one by one, here.
-    result = draft(entry, given=given, variant=index + 1, policy=policy, product=product)
-    deliver(result.text, no_copy=no_copy, render=lambda: typer.echo(result.text))
+    # The same path as `csr reply ID…`: missing placeholders are asked for, one by one, here.
+    deliver_replies(
+        [(entry, index + 1) for entry, index in chosen],
+        given=given,
+        policy=policy,
+        product=product,
+        no_copy=no_copy,
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +25,9 @@ from csr_cli.errors import UsageError
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.phrasebook.schema import Entry, messages_of
 from csr_cli.replies import find_entry
+
+if TYPE_CHECKING:
+    from csr_cli.policy.model import Policy
 
 
 class Role(str, Enum):
@@ -84,7 +88,33 @@ def reply(
     entries = [find_entry(book, key) for key in entry_ids]
     if variant is not None and len(entries) > 1:
         raise UsageError("--variant picks a variant of one reply; give one id", fields=("variant",))
-    policy = shop_policy(policy_file)
+    deliver_replies(
+        [(entry, variant) for entry in entries],
+        given=given,
+        policy=shop_policy(policy_file),
+        product=product,
+        each=each,
+        max_chars=max_chars,
+        no_copy=no_copy,
+        as_json=as_json,
+    )
+
+
+def deliver_replies(
+    chosen: Sequence[tuple[Entry, int | None]],
+    *,
+    given: list[str] | None,
+    policy: Policy | None,
+    product: str | None,
+    no_copy: bool,
+    each: bool = False,
+    max_chars: int | None = None,
+    as_json: bool = False,
+) -> None:
+    """Draft the chosen entries (each with its 1-based variant, None to rotate), print them and
+    copy them: one reply of one message as it is, anything more composed into chat messages.
+    `csr reply` and `csr pick` both end here."""
+    entries = [entry for entry, _ in chosen]
     drafted = [
         (
             entry,
@@ -96,7 +126,7 @@ def reply(
                 product=product,
             ),
         )
-        for entry in entries
+        for entry, variant in chosen
     ]
     result = drafted[0][1]
     if len(drafted) == 1 and len(result.messages) == 1 and not each and max_chars is None:

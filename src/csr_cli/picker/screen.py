@@ -2,7 +2,8 @@
 
 Only `csr pick` (and a bare `csr` on a terminal) imports this module, so prompt_toolkit never
 slows down any other command. Layout, top to bottom: the query line, the ranked list, a rule,
-the preview of the selected reply, and a key help line when the pane is tall enough.
+the preview of the selected reply (and of the answer composed from the marked ones), and a key
+help line when the pane is tall enough.
 """
 
 from __future__ import annotations
@@ -26,12 +27,17 @@ from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
 from csr_cli.phrasebook.schema import Entry
-from csr_cli.picker.model import PickerModel
+from csr_cli.picker.model import Answer, PickerModel
 from csr_cli.search.ranking import Hit
 
-Choice = tuple[Entry, int]
+Choices = list[tuple[Entry, int]]
 
-HELP = "↑↓ ^N ^P move · Tab variant · Enter copy · Esc quit"
+# Ctrl-T marks, not Space or Ctrl-Space: Space belongs to the query, and Ctrl-Space is what
+# fcitx and ibus switch the Chinese input method with, so the picker would never see it.
+MARK_KEY = "c-t"
+HELP = "↑↓ ^N ^P move · Tab variant · ^T mark · Enter copy · Esc quit"
+MARK = "✓"
+PREFIX_CELLS = 3  # "▸✓ ": the selection, the mark and a space before the id
 HELP_MIN_ROWS = 12  # a shorter split pane keeps its rows for replies
 ID_CELLS = 24  # widest id column; longer ids are cut with …
 TITLE_CELLS = 20  # widest Chinese title column
@@ -47,6 +53,7 @@ STYLE = Style.from_dict(
         "id": "fg:ansicyan",
         "dim": "fg:ansibrightblack",
         "selected": "reverse",
+        "marked": "bold",
         "match": "bold fg:ansiyellow",
         "header": "bold",
         "filled": "fg:ansigreen",
@@ -57,8 +64,9 @@ STYLE = Style.from_dict(
 )
 
 
-def run_picker(model: PickerModel, *, query: str = "") -> Choice | None:
-    """Show the picker; the chosen entry and 0-based variant, or None when the agent quit."""
+def run_picker(model: PickerModel, *, query: str = "") -> Choices | None:
+    """Show the picker; the chosen entries, each with its 0-based variant (the marked ones in
+    the order they were marked, else the selected one), or None when the agent quit."""
     return build_app(model, query=query).run()
 
 
@@ -68,14 +76,14 @@ def build_app(
     query: str = "",
     input: Input | None = None,
     output: Output | None = None,
-) -> Application[Choice | None]:
+) -> Application[Choices | None]:
     buffer = Buffer(
         document=Document(query, len(query)),
         multiline=False,
         on_text_changed=lambda buf: model.set_query(buf.text),
     )
     model.set_query(query)
-    app: Application[Choice | None] = Application(
+    app: Application[Choices | None] = Application(
         layout=Layout(_container(model, buffer), focused_element=buffer),
         key_bindings=_key_bindings(model),
         style=STYLE,
@@ -131,12 +139,13 @@ def _key_bindings(model: PickerModel) -> KeyBindings:
         bindings.add(key)(lambda event, delta=delta: model.move(delta))
     for key, delta in (("tab", 1), ("s-tab", -1)):
         bindings.add(key)(lambda event, delta=delta: model.cycle_variant(delta))
+    bindings.add(MARK_KEY)(lambda event: model.toggle_mark())
 
     @bindings.add("enter")
     def accept(event: KeyPressEvent) -> None:
-        choice = model.choice()
-        if choice is not None:
-            event.app.exit(result=choice)
+        chosen = model.choices()
+        if chosen:
+            event.app.exit(result=chosen)
 
     @bindings.add("escape", eager=True)  # eager: do not wait for an Alt-key chord
     @bindings.add("c-c")
@@ -152,7 +161,8 @@ def _columns() -> int:
 
 
 def _counter(model: PickerModel) -> str:
-    return f" {model.selected + 1 if model.hits else 0}/{len(model.hits)} "
+    marked = f"· {len(model.marked)} marked " if model.marked else ""
+    return f" {model.selected + 1 if model.hits else 0}/{len(model.hits)} {marked}"
 
 
 def _list_height(model: PickerModel) -> Dimension:
@@ -162,7 +172,8 @@ def _list_height(model: PickerModel) -> Dimension:
 
 
 def list_fragments(model: PickerModel, width: int) -> StyleAndTextTuples:
-    """One row per hit: marker, id, Chinese title and the start of the reply, in aligned cells."""
+    """One row per hit: selection and mark, id, Chinese title and the start of the reply, in
+    aligned cells."""
     if not model.hits:
         return [("class:dim", "  no matching reply; try other words, pinyin initials or an id")]
     id_cells, title_cells, text_cells = column_widths(model.hits, width)
@@ -170,7 +181,13 @@ def list_fragments(model: PickerModel, width: int) -> StyleAndTextTuples:
     for row, hit in enumerate(model.hits):
         selected = row == model.selected
         base = "class:selected " if selected else ""
-        fragments.append((base, "▸ " if selected else "  "))
+        fragments.append((base, "▸" if selected else " "))
+        if model.is_marked(hit.entry):
+            fragments.append((base + "class:marked", MARK))
+            base += "class:marked "
+        else:
+            fragments.append((base, " "))
+        fragments.append((base, " "))
         fragments.append((base + "class:id", fit(hit.entry.id, id_cells)))
         for cells, text in ((title_cells, _title(hit)), (text_cells, _first_line(hit))):
             if cells:
@@ -181,9 +198,9 @@ def list_fragments(model: PickerModel, width: int) -> StyleAndTextTuples:
 
 
 def column_widths(hits: list[Hit], width: int) -> tuple[int, int, int]:
-    """Cells for the id, title and text columns so that a row is exactly `width` - 2 cells
-    after its marker; the id is sized first, then the title, and the text takes the rest."""
-    room = max(0, width - 2)
+    """Cells for the id, title and text columns so that a row is exactly `width` cells with its
+    selection and mark; the id is sized first, then the title, and the text takes the rest."""
+    room = max(0, width - PREFIX_CELLS)
     # Half the row at most, so a narrow split pane still shows the Chinese title.
     id_cells = min(room // 2, ID_CELLS, max(get_cwidth(hit.entry.id) for hit in hits))
     room -= id_cells
@@ -237,13 +254,34 @@ def _highlighted(text: str, pieces: tuple[str, ...], base: str) -> StyleAndTextT
 
 
 def preview_fragments(model: PickerModel) -> StyleAndTextTuples:
+    """The selected reply; with replies marked, the answer Enter sends, after the selected
+    reply when it is not part of it."""
+    answer = model.answer()
     entry = model.current
-    if entry is None:
-        return []
-    header = f"{entry.id} · {entry.title_zh} · variant {model.variant() + 1}/{len(entry.variants)}"
-    fragments: StyleAndTextTuples = [("class:header", header), ("", "\n")]
-    fragments.extend((f"class:{segment.kind}", segment.text) for segment in model.preview())
+    fragments: StyleAndTextTuples = []
+    if entry is not None and not (answer and model.is_marked(entry)):
+        header = f"{entry.id} · {entry.title_zh} · variant {model.variant() + 1}"
+        header += f"/{len(entry.variants)}" + (" · ^T adds it" if answer else "")
+        fragments += [("class:header" if answer is None else "class:dim", header), ("", "\n")]
+        fragments.extend((f"class:{segment.kind}", segment.text) for segment in model.preview())
+        fragments.append(("", "\n\n" if answer else ""))
+    if answer is not None:
+        fragments.extend(_answer_fragments(answer))
     missing = model.missing()
     if missing:
         fragments.append(("class:dim", f"\nEnter asks for: {', '.join(missing)}"))
+    return [fragment for fragment in fragments if fragment[1]]
+
+
+def _answer_fragments(answer: Answer) -> StyleAndTextTuples:
+    count = len(answer.messages)
+    header = f"answer: {' + '.join(answer.ids)}" + (f" · {count} messages" if count > 1 else "")
+    fragments: StyleAndTextTuples = [("class:header", header)]
+    if answer.left_out:
+        fragments.append(("class:dim", f" · one greeting, so not {', '.join(answer.left_out)}"))
+    if answer.problem:
+        fragments.append(("class:missing", f"\n{answer.problem}"))
+    for number, message in enumerate(answer.messages, start=1):
+        fragments.append(("class:dim", f"\n[{number}/{count}] " if count > 1 else "\n"))
+        fragments.extend((f"class:{segment.kind}", segment.text) for segment in message)
     return fragments
