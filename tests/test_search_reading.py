@@ -184,3 +184,28 @@ def test_the_python_api_explains_and_splits() -> None:
     intents = csr_cli.search_intents("能开发票吗？今天能发吗？")
     assert [intent.hits[0].entry.id for intent in intents] == ["invoice", "ship-time"]
     assert all(isinstance(intent, csr_cli.Intent) for intent in intents)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "corrected"),
+    [
+        ("起求了怎么办", "pilling-return", "k:起球"),  # 起求 reads qi_qiu, the keyword 起球
+        ("裤子腰那里有个破东", "damaged-item", "k:破洞"),
+        ("发票能开吗 公司要保销", "invoice", "k:报销"),
+    ],
+)
+def test_an_ime_typo_is_read_as_the_keyword_that_sounds_the_same(
+    query: str, expected: str, corrected: str
+) -> None:
+    result = runner.invoke(app, ["search", query, "--json", "--explain", "-n", "3"])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)[0]
+    assert first["id"] == expected
+    assert corrected in {part["term"] for part in first["why"]}
+
+
+def test_everyday_words_are_not_taken_for_typos() -> None:
+    # 以为 reads yi_wei like the keyword 异味 (a smell), but it is a word: no correction.
+    hits = csr_cli.search_replies("我以为是现货呢 怎么还要等", limit=3, explain=True)
+    assert "smell-on-arrival" not in [hit.entry.id for hit in hits]
+    assert all(term != "k:异味" for hit in hits for term, _ in hit.why)
