@@ -21,7 +21,7 @@ from csr_cli.phrasebook.fields import FIELDS_VERSION
 from csr_cli.phrasebook.schema import LAYERS, Entry, LayerFile, layer_files, load_all
 
 # The layout of the search tables that search/index.py writes; a change rebuilds every cache.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 def _fingerprint(files: list[LayerFile]) -> str:

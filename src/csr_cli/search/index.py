@@ -130,6 +130,8 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
         CREATE TABLE rewrites (phrase TEXT PRIMARY KEY, replacement TEXT) WITHOUT ROWID;
         CREATE TABLE t2s (ch TEXT PRIMARY KEY, simp TEXT) WITHOUT ROWID;
         CREATE TABLE syllables (py TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE readings (pb TEXT, df INTEGER, bigram TEXT, PRIMARY KEY (pb, df DESC, bigram))
+            WITHOUT ROWID;
         CREATE TEMP TABLE raw (tid INTEGER, doc INTEGER, tf REAL);
         CREATE TEMP TABLE doc_norm (doc INTEGER PRIMARY KEY, norm REAL);
         CREATE TEMP TABLE term_weight (tid INTEGER PRIMARY KEY, w REAL);
@@ -138,10 +140,18 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
     vocabulary: dict[str, int] = {}
     df: list[int] = []
     lengths: list[float] = []
+    keyword_bigrams: set[str] = set()
 
     def raw_rows() -> Iterator[tuple[int, int, float]]:
         for doc, entry in enumerate(entries):
-            tf, length = _weighted_tf(entry, pinyin, lexicon)
+            fields = entry_fields(entry, pinyin, lexicon)
+            keyword_bigrams.update(
+                term
+                for field in ("keywords", "title_zh")
+                for term in fields[field]
+                if term[0] == "b"
+            )
+            tf, length = _weighted_tf(fields)
             lengths.append(length)
             for term, freq in tf.items():
                 tid = vocabulary.setdefault(term, len(vocabulary))
@@ -178,6 +188,9 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
         ((term, tid, df[tid]) for term, tid in vocabulary.items()),
     )
     db.executemany("INSERT INTO char_pinyin VALUES (?, ?)", pinyin.items())
+    db.executemany(
+        "INSERT INTO readings VALUES (?, ?, ?)", _readings(vocabulary, df, pinyin, keyword_bigrams)
+    )
     db.executemany("INSERT INTO lexicon VALUES (?, ?)", lexicon.items())
     db.executemany("INSERT INTO rewrites VALUES (?, ?)", search_words.rewrites.items())
     db.executemany("INSERT INTO t2s VALUES (?, ?)", load_traditional().items())
@@ -186,12 +199,37 @@ def write_index(db: sqlite3.Connection, entries: list[Entry]) -> None:
     db.executemany("INSERT INTO syllables VALUES (?)", ((py,) for py in sorted(syllables)))
 
 
-def _weighted_tf(
-    entry: Entry, pinyin: dict[str, str], lexicon: Lexicon
-) -> tuple[dict[str, float], float]:
+def _readings(
+    vocabulary: dict[str, int], df: list[int], pinyin: dict[str, str], keyword_bigrams: set[str]
+) -> Iterator[tuple[str, int, str]]:
+    """(pinyin bigram, document frequency, bigram) for each Chinese bigram of the entries'
+    keywords and titles, and with frequency 0 each two-character word of pypinyin's dictionary
+    that reads the same: a query corrects an IME typo (快地) to the keyword's pair that reads
+    the same (快递), but not a word of its own (以为, not 异味). Reply texts are left out: their
+    pairs (个冬 of 一个冬天) are no words."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    def reading(pair: str) -> str | None:
+        first, second = (pinyin.get(char) for char in pair)
+        return f"pb:{first}_{second}" if first and second else None
+
+    keyword_readings: set[str] = set()
+    for term in keyword_bigrams:
+        found = reading(term[2:])
+        if found:
+            keyword_readings.add(found)
+            yield found, df[vocabulary[term]], term[2:]
+    for word in phrases_dict:
+        if len(word) == 2 and f"b:{word}" not in keyword_bigrams:
+            found = reading(word) if all(char in pinyin for char in word) else None
+            if found in keyword_readings:
+                yield found, 0, word
+
+
+def _weighted_tf(fields: dict[str, list[str]]) -> tuple[dict[str, float], float]:
     tf: defaultdict[str, float] = defaultdict(float)
     length = 0.0
-    for field, terms in entry_fields(entry, pinyin, lexicon).items():
+    for field, terms in fields.items():
         weight = SEARCH_WEIGHTS[field]
         length += weight * len(terms)
         for term in terms:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any, NamedTuple
 
 from csr_cli.search.terms import is_han, normalize, runs
@@ -47,6 +47,7 @@ MAX_SYLLABLE = 6  # the longest pinyin syllable, zhuang
 MAX_REWRITE_WORDS = 3
 TYPED_PINYIN = 5.0  # see pinyin_terms
 PINYIN_WINDOW = 4  # joined syllables up to this many, to meet a keyword's full pinyin
+HOMOPHONE = 0.6  # see pinyin_terms
 
 
 class Clause(NamedTuple):
@@ -178,41 +179,48 @@ def clauses(text: str) -> list[Clause]:
 
 def pinyin_terms(text: str, char_pinyin: dict[str, str], syllables: set[str]) -> dict[str, float]:
     """Pinyin bigrams over the characters and the typed pinyin of a text, and for typed pinyin
-    its syllables joined (bao you → baoyou), so 包油, bao you and baoyou meet 包邮.
+    its syllables joined (bao you → baoyou, 退huo → tuihuo), so bao you and baoyou meet 包邮.
 
     Each term maps to how much it counts. A pinyin bigram the buyer typed is their word, spelled
     exactly, so it counts TYPED_PINYIN times one read off characters, which may be a homophone.
     """
     terms: dict[str, float] = {}
-    sequence: list[tuple[str, bool]] = []  # (syllable, typed in Latin letters)
-    typed: list[str] = []  # the current stretch of typed syllables
-
-    def flush_typed() -> None:
-        for size in range(2, PINYIN_WINDOW + 1):
-            terms.update(
-                (f"pf:{''.join(typed[i : i + size])}", 1.0) for i in range(len(typed) - size + 1)
-            )
-        typed.clear()
-
-    for run in runs(text):
-        if is_han(run):
-            flush_typed()
-            sequence.extend((char_pinyin.get(char, ""), False) for char in run)
-            continue
-        cut = segment(run, syllables) if run.isalpha() else None
-        if cut is None:
-            flush_typed()
-            sequence.append(("", False))
-            continue
-        sequence.extend((syllable, True) for syllable in cut)
-        typed.extend(cut)
-    flush_typed()
+    sequence = _syllables(text, char_pinyin, syllables)
+    for window in _windows(sequence):
+        if any(typed for _, typed in window):
+            weight = 1.0 if all(typed for _, typed in window) else HOMOPHONE
+            term = "pf:" + "".join(syllable for syllable, _ in window)
+            terms[term] = max(terms.get(term, 0.0), weight)
     for (first, typed_first), (second, typed_second) in itertools.pairwise(sequence):
         if first and second:
             boost = TYPED_PINYIN if typed_first or typed_second else 1.0
             term = f"pb:{first}_{second}"
             terms[term] = max(terms.get(term, 0.0), boost)
     return terms
+
+
+def _syllables(
+    text: str, char_pinyin: dict[str, str], syllables: set[str]
+) -> list[tuple[str, bool]]:
+    """(syllable, typed in Latin letters) for each character and typed syllable; "" between."""
+    sequence: list[tuple[str, bool]] = []
+    for run in runs(text):
+        if is_han(run):
+            sequence.extend((char_pinyin.get(char, ""), False) for char in run)
+            continue
+        cut = segment(run, syllables) if run.isalpha() else None
+        sequence.extend([("", False)] if cut is None else [(py, True) for py in cut])
+    return sequence
+
+
+def _windows(sequence: list[tuple[str, bool]]) -> Iterator[list[tuple[str, bool]]]:
+    """Runs of 2..PINYIN_WINDOW syllables with no gap."""
+    for start in range(len(sequence)):
+        for end in range(start + 2, min(len(sequence), start + PINYIN_WINDOW) + 1):
+            window = sequence[start:end]
+            if not all(syllable for syllable, _ in window):
+                break
+            yield window
 
 
 def segment(word: str, syllables: set[str]) -> list[str] | None:

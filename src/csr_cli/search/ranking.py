@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import sqlite3
 from collections.abc import Iterator, Sized
@@ -41,6 +42,8 @@ HIGHLIGHTED = "bukwn"  # kinds of term whose text can be highlighted in a result
 MAX_QUERY_CHARS = 400
 LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
 EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause weighs 1
+MAX_TYPO_SPAN = 6  # the longest keyword a corrected pair is looked for in
+TYPO_WEIGHT = 0.8  # see _corrections
 STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
 
 
@@ -124,6 +127,7 @@ def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]
         )
     )
     clauses = message.clauses or (Clause(text, True, text),)
+    typos = _corrections(db, [c.text for c in clauses], pinyin)
     mixed = any(c.asks for c in clauses) and not all(c.asks for c in clauses)
     # A pleasantry next to a real clause weighs like the story: "亲 在吗" must not outweigh it.
     pleasantries = not all(c.preface for c in clauses)
@@ -141,10 +145,91 @@ def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]
         if clause.rewritten != clause.text:
             for term, boost in clause_terms(clause.rewritten, pinyin, syllables, classes).items():
                 terms[term] = max(terms.get(term, 0.0), boost)
+        if clause.text in typos:
+            for term, boost in clause_terms(typos[clause.text], pinyin, syllables, classes).items():
+                terms[term] = max(terms.get(term, 0.0), TYPO_WEIGHT * boost)
         for term, boost in terms.items():
             position = _position_weight(term, piece, start, len(compact)) if long else 1.0
             weighted[term] = max(weighted.get(term, 0.0), factor * position * boost)
     return weighted
+
+
+def _corrections(
+    db: sqlite3.Connection, texts: list[str], pinyin: dict[str, str]
+) -> dict[str, str]:
+    """Each clause with its IME typos corrected, for the clauses that have any.
+
+    A pair of characters no keyword uses, read the same as a pair a keyword does use, may be
+    that pair mistyped: 快地 is in no keyword, 快递 reads kuai_di too. It is taken for a typo
+    when the pair read right makes a whole keyword with the characters around it (色查太大 →
+    色差, a keyword) and nothing shows the typed characters right: the pair is no word of the
+    phrasebook or of pypinyin's dictionary (以为 stays, not 异味), and a changed character
+    makes no phrasebook pair with its other neighbour (的时候 stays: 时候). The corrected clause
+    counts TYPO_WEIGHT beside the clause as typed.
+    """
+    options = _typo_options(db, texts, pinyin)
+    asked = {
+        term for found in options.values() for *_, pieces, right in found for term in pieces | right
+    }
+    hits = {term for (term,) in lookup(db, "SELECT term FROM terms WHERE term IN ({})", asked)}
+    corrected = {}
+    for text, found in options.items():
+        chars = list(text)
+        for start, word, pieces, right in found:
+            if pieces & hits and not right & hits:
+                chars[start : start + 2] = word
+        if chars != list(text):
+            corrected[text] = "".join(chars)
+    return corrected
+
+
+def _typo_options(
+    db: sqlite3.Connection, texts: list[str], pinyin: dict[str, str]
+) -> dict[str, list[tuple[int, str, set[str], set[str]]]]:
+    """For each clause, its pairs that may be typos: (where, the keyword pair that reads the
+    same, the keywords it would then make, the pairs that show the typed ones right)."""
+    pairs = {text: _pinyin_pairs(text, pinyin) for text in texts}
+    readings = {reading for found in pairs.values() for _, reading in found}
+    known: dict[str, list[str]] = {}  # a reading -> keyword pairs, commonest first, then words
+    for reading, bigram in lookup(
+        db, "SELECT pb, bigram FROM readings WHERE pb IN ({}) ORDER BY pb, df DESC", readings
+    ):
+        known.setdefault(reading, []).append(bigram)
+    options: dict[str, list[tuple[int, str, set[str], set[str]]]] = {}
+    for text, found in pairs.items():
+        for start, reading in found:
+            words = known.get(reading, [])
+            if words and text[start : start + 2] not in words:
+                fixed = text[:start] + words[0] + text[start + 2 :]
+                pieces = {
+                    f"k:{fixed[i:j]}"
+                    for i in range(max(0, start - MAX_TYPO_SPAN + 2), start + 1)
+                    for j in range(start + 2, min(len(fixed), i + MAX_TYPO_SPAN) + 1)
+                }
+                right = _right_pairs(text, start, words[0])
+                options.setdefault(text, []).append((start, words[0], pieces, right))
+    return options
+
+
+def _right_pairs(text: str, start: int, word: str) -> set[str]:
+    """The pairs that show the typed characters at `start` are right after all: the pair itself
+    and, for each character the correction changes, the pair it makes with its other neighbour
+    (时 of 的时候 is right: 时候 is the phrasebook's), as bigram terms."""
+    right = {f"b:{text[start : start + 2]}"}
+    if word[0] != text[start] and start > 0:
+        right.add(f"b:{text[start - 1 : start + 1]}")
+    if word[1] != text[start + 1] and start + 3 <= len(text):
+        right.add(f"b:{text[start + 1 : start + 3]}")
+    return right
+
+
+def _pinyin_pairs(text: str, pinyin: dict[str, str]) -> list[tuple[int, str]]:
+    """(where, pinyin bigram) of each pair of adjacent Chinese characters of a text."""
+    return [
+        (start, f"pb:{pinyin[first]}_{pinyin[second]}")
+        for start, (first, second) in enumerate(itertools.pairwise(text))
+        if pinyin.get(first) and pinyin.get(second) and is_han(first + second)
+    ]
 
 
 def _position_weight(term: str, clause: str, start: int, length: int) -> float:
