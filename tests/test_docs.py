@@ -99,6 +99,7 @@ FAST_PATH_ABSENT = [
     # only when Typer asks: `dataclasses` and `inspect` cost several ms of start-up
     "dataclasses",
     "inspect",
+    "difflib",  # only an ASCII id typo or an error's suggestion needs it
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 import sqlite3
@@ -383,6 +382,8 @@ def _typo_matches(db: sqlite3.Connection, query: str, role: str | None) -> dict[
     key = normalize(query).strip()
     if not key.isascii() or " " in key or len(key) < MIN_TYPO_LENGTH:
         return {}
+    import difflib  # only for an ASCII query: most searches are Chinese and never need it
+
     prefix = (key[:2], key[:2] + "\uffff")
     rows = db.execute(
         "SELECT id, pos, role FROM entries WHERE id >= ? AND id < ? UNION ALL "
