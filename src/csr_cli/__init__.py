@@ -22,7 +22,7 @@ The map of the package, one line each:
     search/       text terms, lexicon, the index build, reading a message (query), ranking,
                   several questions in one message (intents), learning from use
     policy/       the shop profile (policy file, catalogue) and the calculators (refund,
-                  compensate, returns, shipping, exchange), all on one Calculation base
+                  compensate, returns, shipping, exchange), each result with a shared Working
     cases/        the after-sale case log on SQLite or PostgreSQL, with Alembic migrations
     lint/         the house-tone rules, the tone and personal-data checks, the checker
     kpi/          the monthly KPI: scoring, the scheme file, team sheets
