@@ -99,6 +99,7 @@ STARTUP: list[tuple[str, list[str], dict[str, str]]] = [
         {},
     ),
     ("shipping --to 杭州", ["shipping", "--to", "杭州", "--amount", "60", "--no-copy"], {}),
+    ("exchange 159 179", ["exchange", "159", "179", "--no-copy"], {}),
     ("--help", ["--help"], {}),
     ("--version", ["--version"], {}),
     ("reply bargain (Typer path)", ["reply", "bargain", "--no-copy"], {"CSR_NO_FASTPATH": "1"}),

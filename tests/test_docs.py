@@ -110,6 +110,7 @@ FAST_PATH_ABSENT = [
         (["search", "能便宜点吗"], FAST_PATH_ABSENT),
         (["refund", "190", "--shipping", "10", "--no-copy"], FAST_PATH_ABSENT),
         (["shipping", "--to", "杭州", "--no-copy"], FAST_PATH_ABSENT),
+        (["exchange", "159", "179", "--no-copy"], FAST_PATH_ABSENT),
         (["--help"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
         (["--version"], [*FAST_PATH_ABSENT, "csr_cli.commands.reply", "csr_cli.phrasebook.cache"]),
     ],

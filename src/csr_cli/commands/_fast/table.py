@@ -10,7 +10,15 @@ from typing import Any
 
 from csr_cli import __version__
 
-HOT_COMMANDS = ("reply", "search", "refund", "compensate", "return-check", "shipping")
+HOT_COMMANDS = (
+    "reply",
+    "search",
+    "refund",
+    "compensate",
+    "return-check",
+    "shipping",
+    "exchange",
+)
 NO_FASTPATH_ENV = "CSR_NO_FASTPATH"
 # Bump when the table's layout changes.
 TABLE_FORMAT = 1
