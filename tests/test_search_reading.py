@@ -194,6 +194,10 @@ def test_the_python_api_explains_and_splits() -> None:
         ("起求了怎么办", "pilling-return", "k:起球"),  # 起求 reads qi_qiu, the keyword 起球
         ("裤子腰那里有个破东", "damaged-item", "k:破洞"),
         ("发票能开吗 公司要保销", "invoice", "k:报销"),
+        # 保 makes 能保 (能保价), but 包 makes the keyword pair 能包 (能包邮吗) just as well
+        ("能不能保邮啊", "free-shipping-request", "k:包邮"),
+        # 睡了 is a pair of the phrasebook, but 缩水了 is a whole keyword
+        ("洗了一次就缩睡了", "shrink-after-wash", "k:缩水了"),
     ],
 )
 def test_an_ime_typo_is_read_as_the_keyword_that_sounds_the_same(
