@@ -163,63 +163,113 @@ def _corrections(
     when the pair read right makes a whole keyword with the characters around it (色查太大 →
     色差, a keyword) and nothing shows the typed characters right: the pair is no word of the
     phrasebook or of pypinyin's dictionary (以为 stays, not 异味), and a changed character
-    makes no phrasebook pair with its other neighbour (的时候 stays: 时候). The corrected clause
-    counts TYPO_WEIGHT beside the clause as typed.
+    makes no phrasebook pair with its other neighbour (的时候 stays: 时候). That neighbour's
+    pair is outweighed when the corrected character makes a whole keyword with it (缩睡了 →
+    缩水了, a keyword), and is no evidence when the corrected character makes a keyword's pair
+    with it too (能不能保邮: 能保 and 能包 both are): then only a whole keyword typed with the
+    neighbour (能保价) shows the character right. The corrected clause counts TYPO_WEIGHT beside
+    the clause as typed.
     """
     options = _typo_options(db, texts, pinyin)
-    asked = {
-        term for found in options.values() for *_, pieces, right in found for term in pieces | right
-    }
+    asked = {term for found in options.values() for typo in found for term in typo.asks()}
     hits = {term for (term,) in lookup(db, "SELECT term FROM terms WHERE term IN ({})", asked)}
     corrected = {}
     for text, found in options.items():
         chars = list(text)
-        for start, word, pieces, right in found:
-            if pieces & hits and not right & hits:
-                chars[start : start + 2] = word
+        for typo in found:
+            if typo.holds(hits):
+                chars[typo.start : typo.start + 2] = typo.word
         if chars != list(text):
             corrected[text] = "".join(chars)
     return corrected
 
 
+class _Typo(NamedTuple):
+    """A pair of a clause that may be an IME typo."""
+
+    start: int
+    word: str  # the keyword pair that reads the same
+    makes: set[str]  # the whole keywords (k: terms) the corrected pair would make
+    typed: str  # the typed pair, as a bigram term: when the phrasebook has it, it is right
+    # For each character the correction changes, what shows it right with its other neighbour
+    # (时 of 的时候: 时候 is a phrasebook pair), unless the phrasebook has one of the second set,
+    # the whole keywords that hold that neighbour and the corrected pair.
+    neighbours: tuple[tuple[set[str], set[str]], ...]
+
+    def asks(self) -> set[str]:
+        """The terms whose presence in the phrasebook decides it."""
+        return (
+            self.makes | {self.typed} | {t for pair in self.neighbours for t in pair[0] | pair[1]}
+        )
+
+    def holds(self, known: set[str]) -> bool:
+        """Whether it is a typo, given which of its terms the phrasebook has."""
+        return (
+            bool(self.makes & known)
+            and self.typed not in known
+            and not any(
+                shown & known and not spanning & known for shown, spanning in self.neighbours
+            )
+        )
+
+
 def _typo_options(
     db: sqlite3.Connection, texts: list[str], pinyin: dict[str, str]
-) -> dict[str, list[tuple[int, str, set[str], set[str]]]]:
-    """For each clause, its pairs that may be typos: (where, the keyword pair that reads the
-    same, the keywords it would then make, the pairs that show the typed ones right)."""
+) -> dict[str, list[_Typo]]:
+    """For each clause, its pairs that may be typos."""
     pairs = {text: _pinyin_pairs(text, pinyin) for text in texts}
     readings = {reading for found in pairs.values() for _, reading in found}
     known: dict[str, list[str]] = {}  # a reading -> keyword pairs, commonest first, then words
-    for reading, bigram in lookup(
-        db, "SELECT pb, bigram FROM readings WHERE pb IN ({}) ORDER BY pb, df DESC", readings
+    keyword_pairs: set[str] = set()
+    for reading, bigram, df in lookup(
+        db, "SELECT pb, bigram, df FROM readings WHERE pb IN ({}) ORDER BY pb, df DESC", readings
     ):
         known.setdefault(reading, []).append(bigram)
-    options: dict[str, list[tuple[int, str, set[str], set[str]]]] = {}
+        if df:
+            keyword_pairs.add(bigram)
+    options: dict[str, list[_Typo]] = {}
     for text, found in pairs.items():
         for start, reading in found:
             words = known.get(reading, [])
             if words and text[start : start + 2] not in words:
                 fixed = text[:start] + words[0] + text[start + 2 :]
-                pieces = {
-                    f"k:{fixed[i:j]}"
-                    for i in range(max(0, start - MAX_TYPO_SPAN + 2), start + 1)
-                    for j in range(start + 2, min(len(fixed), i + MAX_TYPO_SPAN) + 1)
-                }
-                right = _right_pairs(text, start, words[0])
-                options.setdefault(text, []).append((start, words[0], pieces, right))
+                typo = _Typo(
+                    start,
+                    words[0],
+                    _keyword_spans(fixed, start, start + 2),
+                    f"b:{text[start : start + 2]}",
+                    _neighbours(text, fixed, start, keyword_pairs),
+                )
+                options.setdefault(text, []).append(typo)
     return options
 
 
-def _right_pairs(text: str, start: int, word: str) -> set[str]:
-    """The pairs that show the typed characters at `start` are right after all: the pair itself
-    and, for each character the correction changes, the pair it makes with its other neighbour
-    (时 of 的时候 is right: 时候 is the phrasebook's), as bigram terms."""
-    right = {f"b:{text[start : start + 2]}"}
-    if word[0] != text[start] and start > 0:
-        right.add(f"b:{text[start - 1 : start + 1]}")
-    if word[1] != text[start + 1] and start + 3 <= len(text):
-        right.add(f"b:{text[start + 1 : start + 3]}")
-    return right
+def _neighbours(
+    text: str, fixed: str, start: int, keyword_pairs: set[str]
+) -> tuple[tuple[set[str], set[str]], ...]:
+    """See _Typo.neighbours. When the corrected character makes a keyword's pair with that
+    neighbour too (能保 of 能不能保邮 is the phrasebook's, and so is 能包), only a whole keyword
+    typed with the neighbour shows the character right."""
+    found: list[tuple[set[str], set[str]]] = []
+    for at, neighbour in ((start, start - 1), (start + 1, start + 2)):
+        if fixed[at] != text[at] and 0 <= neighbour < len(text):
+            first, last = min(at, neighbour), max(at, neighbour) + 1
+            if fixed[first:last] in keyword_pairs:
+                found.append((_keyword_spans(text, first, last), set()))
+            else:
+                spanning = _keyword_spans(fixed, min(first, start), max(last, start + 2))
+                found.append(({f"b:{text[first:last]}"}, spanning))
+    return tuple(found)
+
+
+def _keyword_spans(text: str, start: int, end: int) -> set[str]:
+    """The pieces of a text, up to MAX_TYPO_SPAN characters, that hold text[start:end], as
+    whole-keyword terms."""
+    return {
+        f"k:{text[i:j]}"
+        for i in range(max(0, end - MAX_TYPO_SPAN), start + 1)
+        for j in range(end, min(len(text), i + MAX_TYPO_SPAN) + 1)
+    }
 
 
 def _pinyin_pairs(text: str, pinyin: dict[str, str]) -> list[tuple[int, str]]:
