@@ -78,8 +78,11 @@ def search(
     weights = {tid: weighted.get(term, 1.0) for tid, (term, _) in terms.items()}
     summed = _scores(db, terms, weights, role, max(limit, RESCORED))
     scores, why = _span_scores(db, terms, weights, surfaces, summed, explain)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return _hits(book, query, dict(ranked), terms, why, role, limit)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    # Entries tied with the last one kept stay: the reply used more often wins a tie.
+    last = ranked[limit - 1][1] if 0 < limit <= len(ranked) else None
+    kept = ranked[:limit] + [item for item in ranked[limit:] if item[1] == last]
+    return _hits(book, query, dict(kept), terms, why, role, limit)
 
 
 def _hits(
@@ -106,7 +109,7 @@ def _hits(
             Hit(entry, round(score, 3), _matched_pieces(entry, pieces), tuple(why.get(doc, ())))
         )
     # Equal scores go to the reply used more often; the sort is stable, so unused ties keep
-    # their order. `scores` holds at most limit + 1 entries, so this costs one file read.
+    # their order. `scores` holds few more than limit entries, so this costs one file read.
     uses = use_counts()
     hits.sort(key=lambda hit: (-hit.score, -uses.get(hit.entry.id, 0)))
     return hits[:limit]
