@@ -44,6 +44,11 @@ EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause we
 MAX_TYPO_SPAN = 6  # the longest keyword a corrected pair is looked for in
 TYPO_WEIGHT = 0.8  # see _corrections
 STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
+# See _span_scores: what a term counts when its words lie inside words that already counted for
+# the same entry: the pinyin of a matched bigram (pb:xuan_chuan beside b:宣传), a bigram of a
+# matched whole keyword (b:月了 in k:一个月了). Single characters keep their full (low) weight.
+SPAN_SHARES = {"pb": 0.5, "b": 0.7}
+RESCORED = 20  # the entries of the plain sum that are rescored with evidence counted per span
 
 
 class Hit(NamedTuple):
@@ -68,21 +73,28 @@ def search(
     query = query[-MAX_QUERY_CHARS:]
     db = book.connection
     message = read_message(db, query)
-    return _ranked(book, query, weighted_terms(db, message), limit, role, explain)
-
-
-def _ranked(
-    book: Phrasebook,
-    query: str,
-    weighted: dict[str, float],
-    limit: int,
-    role: str | None,
-    explain: bool,
-) -> list[Hit]:
-    db = book.connection
+    weighted, surfaces = query_terms(db, message)
     terms = _find_terms(db, set(weighted), _pinyin_prefixes(query))
     weights = {tid: weighted.get(term, 1.0) for tid, (term, _) in terms.items()}
-    scores = _scores(db, terms, weights, role, limit)
+    summed = _scores(db, terms, weights, role, max(limit, RESCORED))
+    scores, why = _span_scores(db, terms, weights, surfaces, summed, explain)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    # Entries tied with the last one kept stay: the reply used more often wins a tie.
+    last = ranked[limit - 1][1] if 0 < limit <= len(ranked) else None
+    kept = ranked[:limit] + [item for item in ranked[limit:] if item[1] == last]
+    return _hits(book, query, dict(kept), terms, why, role, limit)
+
+
+def _hits(
+    book: Phrasebook,
+    query: str,
+    scores: dict[int, float],
+    terms: dict[int, tuple[str, int]],
+    why: dict[int, list[tuple[str, float]]],
+    role: str | None,
+    limit: int,
+) -> list[Hit]:
+    db = book.connection
     exact = _exact_doc(db, query)
     if exact is not None and (role is None or exact[1] == role):
         scores[exact[0]] = scores.get(exact[0], 0.0) + EXACT_BONUS
@@ -90,7 +102,6 @@ def _ranked(
         scores[doc] = scores.get(doc, 0.0) + bonus
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     pieces = {term.partition(":")[2] for term, _ in terms.values() if term[0] in HIGHLIGHTED}
-    why = _contributions(db, terms, weights, [doc for doc, _ in ranked]) if explain else {}
     hits = []
     for doc, score in ranked:
         entry = book.entry_at(doc)
@@ -98,14 +109,22 @@ def _ranked(
             Hit(entry, round(score, 3), _matched_pieces(entry, pieces), tuple(why.get(doc, ())))
         )
     # Equal scores go to the reply used more often; the sort is stable, so unused ties keep
-    # their order. `scores` holds at most limit + 1 entries, so this costs one file read.
+    # their order. `scores` holds few more than limit entries, so this costs one file read.
     uses = use_counts()
     hits.sort(key=lambda hit: (-hit.score, -uses.get(hit.entry.id, 0)))
     return hits[:limit]
 
 
 def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]:
-    """Every search term of a message with how much it counts.
+    """Every search term of a message with how much it counts (see query_terms)."""
+    return query_terms(db, message)[0]
+
+
+def query_terms(
+    db: sqlite3.Connection, message: Message
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Every search term of a message with how much it counts, and the words of the message
+    each Chinese term stands for (u:宣 → 宣, pb:xuan_chuan → 宣传, c:courier → 韵达).
 
     Buyers wrap the ask in a story ("亲 在吗 我前天买的衬衫… 领子有个洞 咋弄"): when some
     clauses ask and others do not, the story counts STORY_WEIGHT. In a long message later
@@ -133,6 +152,7 @@ def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]
     compact = keyword_key(message.text)
     long = len(compact) > LONG_MESSAGE
     weighted: dict[str, float] = {}
+    surfaces = {f"c:{name}": phrase for phrase, name in classes.items()}
     seen = 0
     for clause in clauses:
         piece = keyword_key(clause.text)
@@ -150,7 +170,18 @@ def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]
         for term, boost in terms.items():
             position = _position_weight(term, piece, start, len(compact)) if long else 1.0
             weighted[term] = max(weighted.get(term, 0.0), factor * position * boost)
-    return weighted
+        for text in (clause.text, clause.rewritten, typos.get(clause.text, "")):
+            _add_surfaces(surfaces, text, pinyin)
+    return weighted, surfaces
+
+
+def _add_surfaces(surfaces: dict[str, str], text: str, pinyin: dict[str, str]) -> None:
+    """Record which words of the text its pinyin pairs stand for (the other Chinese terms but
+    word classes are their words)."""
+    for run in (run for run in runs(text) if is_han(run)):
+        for first, second in itertools.pairwise(run):
+            if pinyin.get(first) and pinyin.get(second):
+                surfaces.setdefault(f"pb:{pinyin[first]}_{pinyin[second]}", first + second)
 
 
 def _corrections(
@@ -359,27 +390,110 @@ def _rarest(terms: dict[int, tuple[str, int]]) -> list[int]:
     return sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
 
 
-def _contributions(
+def _span_scores(
     db: sqlite3.Connection,
     terms: dict[int, tuple[str, int]],
     weights: dict[int, float],
-    docs: list[int],
-) -> dict[int, list[tuple[str, float]]]:
-    """For --explain: what each query term added to each of these entries' scores."""
-    why: dict[int, list[tuple[str, float]]] = {doc: [] for doc in docs}
-    if not docs:
-        return why
-    for tid in _rarest(terms):
-        rows = db.execute(
-            "SELECT doc, w FROM (SELECT doc, w FROM postings WHERE tid = ? ORDER BY w DESC "
-            f"LIMIT ?) WHERE doc IN ({_marks(docs)})",
-            (tid, POSTINGS_PER_TERM, *docs),
-        )
-        for doc, w in rows:
-            why[doc].append((terms[tid][0], round(w * weights.get(tid, 1.0), 3)))
-    for parts in why.values():
-        parts.sort(key=lambda part: -part[1])
-    return why
+    surfaces: dict[str, str],
+    summed: dict[int, float],
+    explain: bool,
+) -> tuple[dict[int, float], dict[int, list[tuple[str, float]]]]:
+    """Each entry's score with the evidence of one stretch of the message counted once, and
+    with explain what each term added to it.
+
+    One word the buyer typed matches an entry several ways: 一个月了 as k:一个月了, b:个月,
+    b:月了 and pb:yue_le. Summed, a story word that overlaps an entry in every way outweighs the
+    one real keyword of the question. So the longest matched words count in full, and a term
+    whose words lie inside words already counted for that entry counts its SPAN_SHARES. Only
+    the terms that can share or hold a shared one are read again (all of them with explain);
+    the others keep what the plain sum gave them.
+    """
+    docs = list(summed)
+    tids = _rarest(terms)
+    if not explain:
+        tids = _sharing(tids, terms, surfaces)
+    found: dict[int, list[tuple[str, float]]] = {doc: [] for doc in docs}
+    for tid, doc, weight in _postings(db, tids, terms, docs):
+        found[doc].append((terms[tid][0], weight * weights.get(tid, 1.0)))
+    scores = dict(summed)
+    why: dict[int, list[tuple[str, float]]] = {}
+    for doc, parts in found.items():
+        if len(parts) < 2 and not explain:
+            continue
+        counted = _per_span(parts, surfaces)
+        scores[doc] -= sum(weight for _, weight in parts) - sum(weight for _, weight in counted)
+        if explain:
+            why[doc] = [(term, round(weight, 3)) for term, weight in counted]
+            why[doc].sort(key=lambda part: -part[1])
+    return scores, why
+
+
+def _postings(
+    db: sqlite3.Connection, tids: list[int], terms: dict[int, tuple[str, int]], docs: list[int]
+) -> list[tuple[int, int, float]]:
+    """(term, entry, weight) of these terms in these entries, from the head of each list as
+    _scores reads it: the whole list when it is no longer than the head."""
+    if not docs or not tids:
+        return []
+    short = [tid for tid in tids if terms[tid][1] <= POSTINGS_PER_TERM]
+    rows = db.execute(
+        f"SELECT tid, doc, w FROM postings WHERE tid IN ({_marks(short)}) "
+        f"AND doc IN ({_marks(docs)})",
+        (*short, *docs),
+    ).fetchall()
+    for tid in (tid for tid in tids if terms[tid][1] > POSTINGS_PER_TERM):
+        rows += db.execute(
+            "SELECT ?, doc, w FROM (SELECT doc, w FROM postings WHERE tid = ? "
+            f"ORDER BY w DESC LIMIT ?) WHERE doc IN ({_marks(docs)})",
+            (tid, tid, POSTINGS_PER_TERM, *docs),
+        ).fetchall()
+    return rows
+
+
+def _sharing(
+    tids: list[int], terms: dict[int, tuple[str, int]], surfaces: dict[str, str]
+) -> list[int]:
+    """The query terms that may count a share (a kind of SPAN_SHARES inside another query
+    term's words) and the terms that may hold them."""
+    words = {tid: _surface(terms[tid][0], surfaces) for tid in tids}
+    longer = {word for word in words.values() if len(word) > 2}
+    counts: dict[str, int] = {}
+    for word in words.values():
+        counts[word] = counts.get(word, 0) + 1
+    shared = {
+        word
+        for tid, word in words.items()
+        if len(word) == 2
+        and terms[tid][0].partition(":")[0] in SPAN_SHARES
+        and (counts[word] > 1 or any(word in other for other in longer))
+    }
+    return [
+        tid
+        for tid, word in words.items()
+        if word in shared or (len(word) > 2 and any(pair in word for pair in shared))
+    ]
+
+
+def _surface(term: str, surfaces: dict[str, str]) -> str:
+    """The words of the message a term stands for; "" when it stands for none."""
+    kind, _, value = term.partition(":")
+    return value if kind in ("u", "b", "k") else surfaces.get(term, "")
+
+
+def _per_span(parts: list[tuple[str, float]], surfaces: dict[str, str]) -> list[tuple[str, float]]:
+    """The terms matched in one entry with what each counts: longest words first, a term
+    inside words already counted gets its kind's share of SPAN_SHARES."""
+    ordered = sorted(parts, key=lambda part: (-len(_surface(part[0], surfaces)), -part[1]))
+    counted: list[tuple[str, float]] = []
+    spans: list[str] = []
+    for term, weight in ordered:
+        words = _surface(term, surfaces)
+        if words and any(words in span for span in spans):
+            weight *= SPAN_SHARES.get(term.partition(":")[0], 1.0)
+        elif words:
+            spans.append(words)
+        counted.append((term, weight))
+    return counted
 
 
 def _scores(
