@@ -39,22 +39,26 @@ def hit_counts(cases_file: Path) -> tuple[int, int, int]:
     return top1, top3, len(cases)
 
 
-# Measured when IME typos began to be corrected next to a keyword's neighbour pair (see the
-# commit), rounded down a little: a change that makes search worse on any set fails here.
-# search_hard3 and search_hard4 were written blind; hard3's figure counts keywords added after
-# studying its misses, so it flatters unseen messages; hard4 is the best picture of them.
+# Measured after evidence began to count once per stretch of the message and the symptom
+# keywords (see the commits), rounded down a little: a change that makes search worse on any set
+# fails here. search_hard3 to hard6 were written blind; the figures in brackets are their first,
+# blind scores. hard3's current figure counts keywords added after studying its misses; hard4's
+# and hard5's misses were never read by whoever tuned search, only their totals; nobody tuning
+# has read hard6 at all, so it is the best picture of unseen messages.
 @pytest.mark.parametrize(
     ("cases_file", "min_top1", "min_top3"),
     [
         (REPO / "tests/data/search_devset.yaml", 39, 40),  # reached 40, 40
-        (REPO / "tests/data/search_heldout.yaml", 140, 155),  # 142, 157
-        (REPO / "tests/data/search_heldout2.yaml", 103, 118),  # 105, 119
-        (REPO / "tests/data/search_hard.yaml", 234, 264),  # 238, 267
-        (REPO / "tests/data/search_hard2.yaml", 150, 161),  # 153, 164
-        (REPO / "tests/data/search_hard3.yaml", 231, 247),  # 235, 250 (214, 236 blind)
-        (REPO / "tests/data/search_hard4.yaml", 165, 185),  # 168, 188 (168, 187 blind)
+        (REPO / "tests/data/search_heldout.yaml", 143, 156),  # 145, 158
+        (REPO / "tests/data/search_heldout2.yaml", 107, 119),  # 109, 120
+        (REPO / "tests/data/search_hard.yaml", 237, 265),  # 240, 267
+        (REPO / "tests/data/search_hard2.yaml", 153, 162),  # 156, 164
+        (REPO / "tests/data/search_hard3.yaml", 235, 249),  # 238, 251 (214, 236 blind)
+        (REPO / "tests/data/search_hard4.yaml", 175, 196),  # 178, 198 (168, 187 blind)
+        (REPO / "tests/data/search_hard5.yaml", 131, 150),  # 134, 152 (131, 151 blind)
+        (REPO / "tests/data/search_hard6.yaml", 141, 151),  # 144, 153 (141, 151 blind)
     ],
-    ids=["devset", "heldout", "heldout2", "hard", "hard2", "hard3", "hard4"],
+    ids=["devset", "heldout", "heldout2", "hard", "hard2", "hard3", "hard4", "hard5", "hard6"],
 )
 def test_each_set_stays_at_its_measured_score(
     cases_file: Path, min_top1: int, min_top3: int
