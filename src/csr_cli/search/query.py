@@ -45,9 +45,10 @@ PREFACES = sorted(
 )
 MAX_SYLLABLE = 6  # the longest pinyin syllable, zhuang
 MAX_REWRITE_WORDS = 3
-TYPED_PINYIN = 5.0  # see pinyin_terms
+TYPED_PINYIN = 3.0  # see pinyin_terms
 PINYIN_WINDOW = 4  # joined syllables up to this many, to meet a keyword's full pinyin
 HOMOPHONE = 0.6  # see pinyin_terms
+PAIR_CHOICES = 4  # see transliterate: the commonest keyword pairs a typed pair may be
 
 
 class Clause(NamedTuple):
@@ -211,6 +212,61 @@ def _syllables(
         cut = segment(run, syllables) if run.isalpha() else None
         sequence.extend([("", False)] if cut is None else [(py, True) for py in cut])
     return sequence
+
+
+def typed_pairs(text: str, char_pinyin: dict[str, str], syllables: set[str]) -> set[str]:
+    """The pinyin bigrams of a text that have a syllable typed in Latin letters."""
+    sequence = _syllables(text, char_pinyin, syllables)
+    return {
+        f"pb:{first}_{second}"
+        for (first, typed_first), (second, typed_second) in itertools.pairwise(sequence)
+        if first and second and (typed_first or typed_second)
+    }
+
+
+def transliterate(
+    text: str, char_pinyin: dict[str, str], syllables: set[str], pairs: dict[str, list[str]]
+) -> str:
+    """The text with its typed pinyin written in the phrasebook's characters (tui huo yao
+    yunfei → 退货要运费), `pairs` giving for a pinyin bigram the keyword pairs that read so,
+    commonest first. The characters chosen make the most keyword pairs with their neighbours
+    (you xianhuo: 有现货, not 有限 + 货); a syllable in no keyword pair becomes a gap."""
+    tokens: list[tuple[str, str]] = [(" ", "")]  # (character, or "" when typed; syllable)
+    for run in runs(text):
+        if is_han(run):
+            tokens.extend((char, char_pinyin.get(char, "")) for char in run)
+        else:
+            cut = segment(run, syllables) if run.isalpha() else None
+            tokens.extend([(" ", "")] if cut is None else [("", py) for py in cut])
+    tokens.append((" ", ""))
+    words = [
+        pairs.get(f"pb:{first[1]}_{second[1]}", []) for first, second in itertools.pairwise(tokens)
+    ]
+    # best[c]: (pairs made, -rank of the words used, text) of the best text ending in c
+    best: dict[str, tuple[int, int, str]] = {" ": (0, 0, "")}
+    for at, (char, _) in enumerate(tokens[1:]):
+        options = (
+            [char]
+            if char
+            else [w[1] for w in words[at][:PAIR_CHOICES]]
+            + [w[0] for w in words[at + 1][:PAIR_CHOICES]]
+        )
+        step: dict[str, tuple[int, int, str]] = {}
+        for option in [*dict.fromkeys(options), " "]:
+            step[option] = max(
+                (
+                    (made + (rank >= 0), penalty - max(rank, 0), text + option)
+                    for last, (made, penalty, text) in best.items()
+                    for rank in [_rank(words[at], last + option)]
+                ),
+                key=lambda found: found[:2],
+            )
+        best = step
+    return re.sub(" +", " ", max(best.values(), key=lambda found: found[:2])[2]).strip()
+
+
+def _rank(words: list[str], pair: str) -> int:
+    return words.index(pair) if pair in words else -1
 
 
 def _windows(sequence: list[tuple[str, bool]]) -> Iterator[list[tuple[str, bool]]]:

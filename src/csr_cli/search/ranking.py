@@ -18,6 +18,8 @@ from csr_cli.search.query import (
     pinyin_terms,
     read_message,
     syllable_candidates,
+    transliterate,
+    typed_pairs,
 )
 from csr_cli.search.terms import is_han, keyword_key, normalize, runs, stem, substrings, text_terms
 from csr_cli.search.usage import use_counts
@@ -43,6 +45,7 @@ LONG_MESSAGE = 12  # characters; shorter messages weigh every word alike
 EARLY_WEIGHT = 0.7  # the weight of a message's first clause; its last clause weighs 1
 MAX_TYPO_SPAN = 6  # the longest keyword a corrected pair is looked for in
 TYPO_WEIGHT = 0.8  # see _corrections
+PINYIN_WRITTEN = 0.8  # see _transliterations
 STORY_WEIGHT = 0.9  # a clause that asks nothing, in a message where another clause asks
 # See _span_scores: what a term counts when its words lie inside words that already counted for
 # the same entry: the pinyin of a matched bigram (pb:xuan_chuan beside b:宣传), a bigram of a
@@ -146,6 +149,7 @@ def query_terms(
     )
     clauses = message.clauses or (Clause(text, True, text),)
     typos = _corrections(db, [c.text for c in clauses], pinyin)
+    written = _transliterations(db, [c.text for c in clauses], pinyin, syllables)
     mixed = any(c.asks for c in clauses) and not all(c.asks for c in clauses)
     # A pleasantry next to a real clause weighs like the story: "亲 在吗" must not outweigh it.
     pleasantries = not all(c.preface for c in clauses)
@@ -167,12 +171,46 @@ def query_terms(
         if clause.text in typos:
             for term, boost in clause_terms(typos[clause.text], pinyin, syllables, classes).items():
                 terms[term] = max(terms.get(term, 0.0), TYPO_WEIGHT * boost)
+        if clause.text in written:
+            for term, boost in clause_terms(
+                written[clause.text], pinyin, syllables, classes
+            ).items():
+                terms[term] = max(terms.get(term, 0.0), PINYIN_WRITTEN * boost)
         for term, boost in terms.items():
             position = _position_weight(term, piece, start, len(compact)) if long else 1.0
             weighted[term] = max(weighted.get(term, 0.0), factor * position * boost)
-        for text in (clause.text, clause.rewritten, typos.get(clause.text, "")):
+        for text in (
+            clause.text,
+            clause.rewritten,
+            typos.get(clause.text, ""),
+            written.get(clause.text, ""),
+        ):
             _add_surfaces(surfaces, text, pinyin)
     return weighted, surfaces
+
+
+def _transliterations(
+    db: sqlite3.Connection, texts: list[str], pinyin: dict[str, str], syllables: set[str]
+) -> dict[str, str]:
+    """Each clause with typed pinyin, with that pinyin written in the phrasebook's characters
+    (see transliterate): it then meets keywords as characters do, whole keywords included.
+    It counts PINYIN_WRITTEN, as the characters are a guess; their own pinyin adds nothing,
+    the typed pinyin counting already."""
+    typed = {text: typed_pairs(text, pinyin, syllables) for text in texts}
+    pairs: dict[str, list[str]] = {}
+    for reading, bigram in lookup(
+        db,
+        "SELECT pb, bigram FROM readings WHERE pb IN ({}) AND df > 0 ORDER BY pb, df DESC",
+        set().union(*typed.values()),
+    ):
+        pairs.setdefault(reading, []).append(bigram)
+    found = {}
+    for text, wanted in typed.items():
+        if wanted & set(pairs):
+            written = transliterate(text, pinyin, syllables, pairs)
+            if written != text:
+                found[text] = written
+    return found
 
 
 def _add_surfaces(surfaces: dict[str, str], text: str, pinyin: dict[str, str]) -> None:
