@@ -115,10 +115,19 @@ def rewriter(db: sqlite3.Connection, text: str, whole: Sequence[str] = ()) -> Ca
     first, Latin words only as whole words. A rewrite written `=phrase` applies only to a
     clause that is exactly that phrase (`=在` → 在吗: a lone 在？ asks whether anyone is there),
     `whole` being the clauses."""
-    candidates = _pieces(text) | {f"={clause}" for clause in whole}
-    found: dict[str, str] = dict(
+    pieces = _pieces(text)
+    forms = {piece: english_forms(piece) for piece in pieces if piece.isascii()}
+    candidates = (
+        pieces | {f"={clause}" for clause in whole} | {f for fs in forms.values() for f in fs}
+    )
+    known: dict[str, str] = dict(
         lookup(db, "SELECT phrase, replacement FROM rewrites WHERE phrase IN ({})", candidates)
     )
+    found = {k: v for k, v in known.items() if k in pieces or k.startswith("=")}
+    for piece, options in forms.items():  # refunds, returned, shipping → the lexicon's word
+        base = next((form for form in options if form in known), None)
+        if piece not in found and base is not None:
+            found[piece] = known[base]
     clause_rewrites = {k[1:]: v for k, v in found.items() if k.startswith("=")}
     found = {k: v for k, v in found.items() if not k.startswith("=")}
     if clause_rewrites:
@@ -160,6 +169,39 @@ def _pieces(text: str) -> set[str]:
     for size in range(1, MAX_REWRITE_WORDS + 1):
         pieces.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return pieces
+
+
+def english_forms(phrase: str) -> list[str]:
+    """The phrase with its English words in the forms a lexicon row may use, likeliest first:
+    plurals and -ed / -ing forms reduced (refunds → refund, damaged → damage, shipping → ship,
+    sold → sold). Only its first and last words vary: "items missing", "shipping fees"."""
+    words = phrase.split()
+    if not words or not all(word.isalpha() for word in words):
+        return []
+    heads = _word_bases(words[0])
+    tails = _word_bases(words[-1]) if len(words) > 1 else [""]
+    middle = words[1:-1]
+    return [
+        " ".join([head, *middle, tail] if tail else [head, *middle])
+        for head in heads
+        for tail in tails
+    ][1:]
+
+
+def _word_bases(word: str) -> list[str]:
+    """An English word and what it may be an inflection of (shipped → shipp, ship)."""
+    bases = [word]
+    if len(word) < 4:
+        return bases
+    if word.endswith("ies") or word.endswith("ied"):
+        bases.append(word[:-3] + "y")
+    for ending in ("s", "es", "ed", "ing"):
+        if word.endswith(ending) and not word.endswith("ss"):
+            stem = word[: -len(ending)]
+            bases += [stem, stem + "e"] if ending != "s" else [stem]
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                bases.append(stem[:-1])  # shipped, shipping → ship
+    return [base for base in dict.fromkeys(bases) if len(base) >= 3 or base == word]
 
 
 def _asks(text: str, mark: str = "") -> bool:
