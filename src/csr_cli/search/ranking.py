@@ -593,10 +593,20 @@ def _typo_matches(db: sqlite3.Connection, query: str, role: str | None) -> dict[
         "WHERE a.alias >= ? AND a.alias < ? LIMIT ?",
         (*prefix, *prefix, TYPO_CANDIDATES),
     ).fetchall()
+    # As difflib.get_close_matches does: the query is the matcher's second sequence, which it
+    # indexes once, and the cheap upper bounds rule most names out before the real ratio.
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(key)
     scores: dict[int, float] = {}
     for name, pos, entry_role in rows:
-        ratio = difflib.SequenceMatcher(None, key, name).ratio()
-        if name != key and ratio >= TYPO_SIMILARITY and role in (None, entry_role):
+        if name == key or role not in (None, entry_role):
+            continue
+        matcher.set_seq1(name)
+        if (
+            matcher.real_quick_ratio() >= TYPO_SIMILARITY
+            and matcher.quick_ratio() >= TYPO_SIMILARITY
+            and (ratio := matcher.ratio()) >= TYPO_SIMILARITY
+        ):
             scores[pos] = max(scores.get(pos, 0.0), TYPO_BONUS * ratio)
     return scores
 
