@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from csr_cli import paths
 from csr_cli.cli import app
 from csr_cli.phrasebook.cache import open_phrasebook
+from csr_cli.state import load_state
 
 runner = CliRunner()
 
@@ -274,5 +275,5 @@ def test_concurrent_replies_are_all_counted(isolated: Path) -> None:
         for _ in range(12)
     ]
     assert all(proc.wait(timeout=60) == 0 for proc in procs)
-    counts = json.loads((isolated / "state" / "usage.json").read_text(encoding="utf-8"))
+    counts = load_state("usage")
     assert counts == {"bargain": 12}

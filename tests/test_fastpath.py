@@ -4,7 +4,6 @@ the same stdout, stderr, exit code and state files. Ctrl-C and a closed pipe too
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import signal
@@ -21,6 +20,7 @@ from csr_cli import cli, paths
 from csr_cli.commands._fast import compile as fast_compile
 from csr_cli.commands._fast import parse as fast_parse
 from csr_cli.commands._fast import table as fast_table
+from csr_cli.state import load_state
 
 POLICY = REPO / "policies" / "default.yaml"
 
@@ -318,8 +318,8 @@ def test_thirty_parallel_fast_replies_count_thirty(table: Path, isolated: Path) 
     ]
     assert all(process.wait(timeout=120) == 0 for process in processes)
     state = isolated / "state"
-    assert json.loads((state / "usage.json").read_text(encoding="utf-8")) == {"bargain": 30}
-    assert json.loads((state / "rotation.json").read_text(encoding="utf-8"))["bargain"] in range(4)
+    assert load_state("usage") == {"bargain": 30}  # the state file and its journal together
+    assert load_state("rotation")["bargain"] in range(4)
     assert not list(state.glob("*.tmp"))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -42,6 +41,7 @@ from csr_cli.policy.model import load_policy
 from csr_cli.replies import remember_variant
 from csr_cli.search.ranking import search
 from csr_cli.search.usage import USAGE_STATE, record_use
+from csr_cli.state import load_state
 
 runner = CliRunner()
 
@@ -559,10 +559,6 @@ def sgr_codes(screen: str) -> set[int]:
     }
 
 
-def usage_state() -> Path:
-    return paths.state_dir() / f"{USAGE_STATE}.json"
-
-
 def fill_config(text: str) -> str:
     """Give every placeholder of `text` a value in the config, so no prompt follows Enter;
     returns the text as it will be copied."""
@@ -594,7 +590,7 @@ def test_real_terminal_pinyin_down_tab_enter_copies_that_variant(
     screen = terminal.screen()
     assert f"{expected}\n✓ copied to the clipboard\nexit=0" in screen  # the reply on stdout
     assert colours & COLOUR_CODES and 7 in colours  # coloured, selection in reverse video
-    assert usage_state().read_text(encoding="utf-8") == f'{{"{entry.id}": 1}}'
+    assert load_state(USAGE_STATE) == {entry.id: 1}
 
 
 def test_real_terminal_bare_csr_in_a_small_pane_under_no_color_then_esc(
@@ -614,7 +610,7 @@ def test_real_terminal_bare_csr_in_a_small_pane_under_no_color_then_esc(
     terminal.keys("Escape")
     assert terminal.exit_code() == 130
     assert not clipboard_file.exists()
-    assert not usage_state().exists()
+    assert load_state(USAGE_STATE) == {}
 
 
 def test_real_terminal_asks_for_a_missing_placeholder_after_enter(
@@ -667,4 +663,4 @@ def test_real_terminal_marks_two_replies_and_enter_copies_the_composed_answer(
     assert terminal.exit_code() == 0
     assert clipboard_file.read_text(encoding="utf-8") == expected
     assert f"{expected}\n✓ copied to the clipboard\nexit=0" in terminal.screen()
-    assert set(json.loads(usage_state().read_text(encoding="utf-8"))) == {"greet", "wrong-item"}
+    assert set(load_state(USAGE_STATE)) == {"greet", "wrong-item"}

@@ -14,6 +14,7 @@ from csr_cli.cli import app
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.search.ranking import search
 from csr_cli.search.usage import USAGE_STATE, record_use, use_counts
+from csr_cli.state import load_state
 
 runner = CliRunner()
 
@@ -47,7 +48,7 @@ def test_reply_and_search_copy_count_in_one_place(clip: RecordingClipboard) -> N
     invoke("search", "能便宜点吗", "--copy")
     invoke("reply", "wait")
     assert use_counts() == {"bargain": 3, "wait": 1}
-    assert json.loads(state_file().read_text(encoding="utf-8")) == {"bargain": 3, "wait": 1}
+    assert load_state(USAGE_STATE) == {"bargain": 3, "wait": 1}
     assert len(clip.copies) == 3
 
 

@@ -1,10 +1,16 @@
 """Small JSON state files in the user state dir: variant rotation and usage counts.
 
 Writing them is kept off the reply's critical path. A command runs inside `deferred_writes()`,
-so its changes are applied once its output has been printed; each file is then changed under an
-exclusive lock (concurrent runs lose no count) and replaced by a rename, without fsync. A
-killed process leaves either the old or the new file, never a torn one, so a crash loses at most
-the reply being recorded.
+so its changes are applied once its output has been printed; each state is then changed under an
+exclusive lock (concurrent runs lose no count) and, without fsync, appended to a journal
+(`NAME.log`, one JSON line of the keys that changed, with their new values) beside the state
+file (`NAME.json`). Appending neither creates a file nor renames one: under other disk traffic a
+rename over the old file waited on the file system's journal and made the slowest replies
+twice as slow as the median. Every COMPACT_AFTER lines the state is rewritten as one file (a new
+file renamed into place) and the journal starts afresh. A killed process leaves at most a torn
+last line, which reading skips, so a crash loses at most the reply being recorded; a journal
+line holds values, not increments, so one read twice (after a crash mid-compaction) changes
+nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from csr_cli import paths
 State = dict[str, Any]
 Change = Callable[[State], None]
 
+COMPACT_AFTER = 200  # journal lines before the state is rewritten as one file
 # Changes waiting for the end of `deferred_writes()`, in order; None when writes are immediate.
 _pending: list[tuple[str, Change]] | None = None
 
@@ -63,27 +70,72 @@ def deferred_writes() -> Iterator[None]:
 
 
 def _read(name: str) -> State:
-    path = paths.state_dir() / f"{name}.json"
+    return _read_with_journal(name)[0]
+
+
+def _read_with_journal(name: str) -> tuple[State, int, bool]:
+    """The state, folded from its file and its journal; the journal's line count; and whether
+    its last line is whole (a killed writer may leave it torn)."""
+    folder = paths.state_dir()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         # State is a convenience: a missing or damaged file just starts afresh.
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = {}
+    state: State = data if isinstance(data, dict) else {}
+    try:
+        journal = (folder / f"{name}.log").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return state, 0, True
+    lines = journal.splitlines()
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            changed = json.loads(line)
+            if isinstance(changed, dict):
+                state.update(changed)
+    return state, len(lines), journal.endswith("\n") or not journal
 
 
 def _write_changes(name: str, changes: list[Change]) -> None:
     with contextlib.suppress(OSError), _locked(name):
-        data = _read(name)
+        data, lines, whole = _read_with_journal(name)
+        before = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        old = json.loads(before)
         for change in changes:
             change(data)
-        _replace(name, json.dumps(data, ensure_ascii=False))
+        if json.dumps(data, ensure_ascii=False, sort_keys=True) == before:
+            return
+        changed = {key: value for key, value in data.items() if old.get(key, _MISSING) != value}
+        if set(old) - set(data) or lines + 1 >= COMPACT_AFTER:
+            _compact(name, data)
+        else:
+            line = json.dumps(changed, ensure_ascii=False) + "\n"
+            _append(name, line if whole else "\n" + line)
+
+
+_MISSING = object()
+
+
+def _append(name: str, line: str) -> None:
+    """One write of one whole line to the end of the journal (O_APPEND), no fsync."""
+    fd = os.open(paths.state_dir() / f"{name}.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def _compact(name: str, data: State) -> None:
+    """The whole state as one file, then an empty journal. A crash between the two leaves the
+    journal's values to be read again over the same values: nothing changes."""
+    _replace(name, json.dumps(data, ensure_ascii=False))
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(paths.state_dir() / f"{name}.log")
 
 
 def _replace(name: str, text: str) -> None:
-    """Write a whole new file and rename it over the old one. No fsync: the file is a
-    convenience, and an fsync under other disk traffic costs an agent up to a fifth of a
-    second per reply. The temp name is private to this process and we hold the lock."""
+    """Write a whole new file and rename it over the old one, without fsync (the state is a
+    convenience). The temp name is private to this process and we hold the lock."""
     folder = paths.state_dir()
     target = folder / f"{name}.json"
     tmp = folder / f".{name}.json.{os.getpid()}.tmp"

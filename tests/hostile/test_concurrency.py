@@ -18,6 +18,7 @@ import yaml
 from helpers import TALLY, assert_clean, csr_command, leftovers, run
 
 from csr_cli import paths
+from csr_cli.state import load_state
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,7 +81,7 @@ def test_concurrent_replies_count_every_use() -> None:
         outcomes = list(pool.map(lambda n: run(["reply", "bargain", "--no-copy"]), range(10)))
     for outcome in outcomes:
         assert_clean(outcome, codes=(0,))
-    usage = json.loads((paths.state_dir() / "usage.json").read_text(encoding="utf-8"))
+    usage = load_state("usage")
     assert sum(v if isinstance(v, int) else v.get("count", 0) for v in usage.values()) == 10
 
 
