@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -108,6 +109,16 @@ def run_csr(
 
 def have(*programs: str) -> bool:
     return all(shutil.which(program) for program in programs)
+
+
+def search_explained(message: str) -> list[dict[str, object]]:
+    """The top three hits of `csr search MESSAGE --json --explain`, through the real CLI."""
+    from csr_cli.cli import app
+
+    result = CliRunner().invoke(app, ["search", message, "--json", "--explain", "-n", "3"])
+    assert result.exit_code == 0, result.output
+    hits: list[dict[str, object]] = json.loads(result.stdout)
+    return hits
 
 
 def write_phrasebook(path: Path, text: str) -> Path:

@@ -4,22 +4,10 @@ plurals and -ed / -ing forms find the row of the base word, and phrases of sever
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
+from conftest import search_explained
 
-from csr_cli.cli import app
 from csr_cli.search.query import english_forms
-
-runner = CliRunner()
-
-
-def _search(message: str) -> list[dict[str, object]]:
-    result = runner.invoke(app, ["search", message, "--json", "--explain", "-n", "3"])
-    assert result.exit_code == 0, result.output
-    hits: list[dict[str, object]] = json.loads(result.stdout)
-    return hits
 
 
 def _terms(hit: dict[str, object]) -> set[str]:
@@ -55,12 +43,12 @@ def test_english_forms(phrase: str, forms: list[str]) -> None:
     ],
 )
 def test_english_word_forms_find_the_lexicon_row(message: str, expected: str, term: str) -> None:
-    hits = _search(message)
+    hits = search_explained(message)
     assert expected in [hit["id"] for hit in hits]
     hit = next(hit for hit in hits if hit["id"] == expected)
     assert term in _terms(hit)
 
 
 def test_an_inflected_word_keeps_its_english_term() -> None:
-    hits = _search("refunds 到哪了")
+    hits = search_explained("refunds 到哪了")
     assert {"w:refund"} <= set().union(*(_terms(hit) for hit in hits))

@@ -4,23 +4,11 @@ share of their weight, and --explain shows what each term counted."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
+from conftest import search_explained
 
-from csr_cli.cli import app
 from csr_cli.phrasebook.cache import open_phrasebook
 from csr_cli.search.ranking import SPAN_SHARES
-
-runner = CliRunner()
-
-
-def _explained(message: str) -> list[dict[str, object]]:
-    result = runner.invoke(app, ["search", message, "--json", "--explain", "-n", "3"])
-    assert result.exit_code == 0, result.output
-    hits: list[dict[str, object]] = json.loads(result.stdout)
-    return hits
 
 
 def _stored_weight(term: str, entry_id: str) -> float:
@@ -34,7 +22,7 @@ def _stored_weight(term: str, entry_id: str) -> float:
 
 
 def test_the_pinyin_of_a_matched_pair_counts_a_share() -> None:
-    first = _explained("宣传说两周见效")[0]
+    first = search_explained("宣传说两周见效")[0]
     assert first["id"] == "no-effect"
     why = {part["term"]: part["weight"] for part in first["why"]}  # type: ignore[attr-defined]
     assert why["b:宣传"] == pytest.approx(_stored_weight("b:宣传", "no-effect"), abs=1e-3)
@@ -44,7 +32,7 @@ def test_the_pinyin_of_a_matched_pair_counts_a_share() -> None:
 
 
 def test_a_pair_of_a_matched_keyword_counts_a_share() -> None:
-    hits = _explained("买了一个月了还没发货")
+    hits = search_explained("买了一个月了还没发货")
     counted = {
         (hit["id"], part["term"]): part["weight"]
         for hit in hits
@@ -63,6 +51,6 @@ def test_a_pair_of_a_matched_keyword_counts_a_share() -> None:
 
 def test_the_explained_weights_add_up_to_the_score() -> None:
     message = "我买了你们家那个面霜，说是用两周就能淡斑，现在一个月了，斑一点没变，你们这宣传是不是有点过了"
-    for hit in _explained(message):
+    for hit in search_explained(message):
         weights = [part["weight"] for part in hit["why"]]  # type: ignore[attr-defined]
         assert sum(weights) == pytest.approx(hit["score"], abs=0.01)
