@@ -99,21 +99,18 @@ def _read_with_journal(name: str) -> tuple[State, int, bool]:
 def _write_changes(name: str, changes: list[Change]) -> None:
     with contextlib.suppress(OSError), _locked(name):
         data, lines, whole = _read_with_journal(name)
-        before = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        old = json.loads(before)
+        old = json.loads(json.dumps(data))  # a deep copy: a change may alter a nested value
         for change in changes:
             change(data)
-        if json.dumps(data, ensure_ascii=False, sort_keys=True) == before:
+        changed = {key: value for key, value in data.items() if key not in old or old[key] != value}
+        removed = set(old) - set(data)
+        if not changed and not removed:
             return
-        changed = {key: value for key, value in data.items() if old.get(key, _MISSING) != value}
-        if set(old) - set(data) or lines + 1 >= COMPACT_AFTER:
+        if removed or lines + 1 >= COMPACT_AFTER:
             _compact(name, data)
         else:
             line = json.dumps(changed, ensure_ascii=False) + "\n"
             _append(name, line if whole else "\n" + line)
-
-
-_MISSING = object()
 
 
 def _append(name: str, line: str) -> None:

@@ -118,11 +118,6 @@ def _hits(
     return hits[:limit]
 
 
-def weighted_terms(db: sqlite3.Connection, message: Message) -> dict[str, float]:
-    """Every search term of a message with how much it counts (see query_terms)."""
-    return query_terms(db, message)[0]
-
-
 def query_terms(
     db: sqlite3.Connection, message: Message
 ) -> tuple[dict[str, float], dict[str, str]]:
@@ -216,10 +211,8 @@ def _transliterations(
 def _add_surfaces(surfaces: dict[str, str], text: str, pinyin: dict[str, str]) -> None:
     """Record which words of the text its pinyin pairs stand for (the other Chinese terms but
     word classes are their words)."""
-    for run in (run for run in runs(text) if is_han(run)):
-        for first, second in itertools.pairwise(run):
-            if pinyin.get(first) and pinyin.get(second):
-                surfaces.setdefault(f"pb:{pinyin[first]}_{pinyin[second]}", first + second)
+    for start, term in _pinyin_pairs(text, pinyin):
+        surfaces.setdefault(term, text[start : start + 2])
 
 
 def _corrections(
