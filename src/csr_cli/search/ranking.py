@@ -79,8 +79,9 @@ def search(
     weighted, surfaces = query_terms(db, message)
     terms = _find_terms(db, set(weighted), _pinyin_prefixes(query))
     weights = {tid: weighted.get(term, 1.0) for tid, (term, _) in terms.items()}
-    summed = _scores(db, terms, weights, role, max(limit, RESCORED))
-    scores, why = _span_scores(db, terms, weights, surfaces, summed, explain)
+    twins = _pinyin_twins(terms, surfaces)
+    summed = _scores(db, terms, weights, role, max(limit, RESCORED), skip=twins)
+    scores, why = _span_scores(db, terms, weights, surfaces, summed, explain, twins)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     # Entries tied with the last one kept stay: the reply used more often wins a tie.
     last = ranked[limit - 1][1] if 0 < limit <= len(ranked) else None
@@ -417,6 +418,22 @@ def _find_terms(
     return {tid: (term, df) for tid, term, df in rows}
 
 
+def _pinyin_twins(terms: dict[int, tuple[str, int]], surfaces: dict[str, str]) -> set[int]:
+    """The pinyin pairs of words the index also knows as typed (pb:jiang_zhe beside b:江浙).
+
+    In an entry holding those words a twin counts only its span share, so it barely moves
+    which entries lead: the plain sum leaves twins out and the rescoring counts them. A long
+    message has dozens of twins, and their long postings lists were a third of its query time
+    on a 100k-entry phrasebook.
+    """
+    typed = {term[2:] for term, _ in terms.values() if term.startswith("b:")}
+    return {
+        tid
+        for tid, (term, _) in terms.items()
+        if term.startswith("pb:") and surfaces.get(term) in typed
+    }
+
+
 def _rarest(terms: dict[int, tuple[str, int]]) -> list[int]:
     return sorted(terms, key=lambda tid: terms[tid][1])[:MAX_TERMS]
 
@@ -428,6 +445,7 @@ def _span_scores(
     surfaces: dict[str, str],
     summed: dict[int, float],
     explain: bool,
+    twins: set[int],
 ) -> tuple[dict[int, float], dict[int, list[tuple[str, float]]]]:
     """Each entry's score with the evidence of one stretch of the message counted once, and
     with explain what each term added to it.
@@ -436,23 +454,27 @@ def _span_scores(
     b:月了 and pb:yue_le. Summed, a story word that overlaps an entry in every way outweighs the
     one real keyword of the question. So the longest matched words count in full, and a term
     whose words lie inside words already counted for that entry counts its SPAN_SHARES. Only
-    the terms that can share or hold a shared one are read again (all of them with explain);
-    the others keep what the plain sum gave them.
+    the terms that can share or hold a shared one are read again (all of them with explain),
+    and the pinyin twins the plain sum left out (see _pinyin_twins); the others keep what the
+    plain sum gave them.
     """
     docs = list(summed)
     tids = _rarest(terms)
     if not explain:
-        tids = _sharing(tids, terms, surfaces)
+        tids = sorted(set(_sharing(tids, terms, surfaces)) | twins)
     found: dict[int, list[tuple[str, float]]] = {doc: [] for doc in docs}
+    in_sum = dict.fromkeys(docs, 0.0)  # what the terms read here added to the plain sum
     for tid, doc, weight in _postings(db, tids, terms, docs):
         found[doc].append((terms[tid][0], weight * weights.get(tid, 1.0)))
+        if tid not in twins:
+            in_sum[doc] += weight * weights.get(tid, 1.0)
     scores = dict(summed)
     why: dict[int, list[tuple[str, float]]] = {}
     for doc, parts in found.items():
-        if len(parts) < 2 and not explain:
-            continue
+        if not explain and len(parts) < 2 and in_sum[doc] == sum(w for _, w in parts):
+            continue  # one term the sum counted already: nothing to share
         counted = _per_span(parts, surfaces)
-        scores[doc] -= sum(weight for _, weight in parts) - sum(weight for _, weight in counted)
+        scores[doc] += sum(weight for _, weight in counted) - in_sum[doc]
         if explain:
             why[doc] = [(term, round(weight, 3)) for term, weight in counted]
             why[doc].sort(key=lambda part: -part[1])
@@ -533,11 +555,12 @@ def _scores(
     weights: dict[int, float],
     role: str | None,
     limit: int,
+    skip: set[int],
 ) -> dict[int, float]:
     """Sum each entry's stored weights over the query terms, reading only each list's head."""
-    if not terms:
+    rarest = [tid for tid in _rarest(terms) if tid not in skip]
+    if not rarest:
         return {}
-    rarest = _rarest(terms)
     head = (
         "SELECT * FROM (SELECT doc, w * ? AS weighted FROM postings WHERE tid = ? "
         "ORDER BY w DESC LIMIT ?)"
