@@ -233,6 +233,7 @@ def test_an_ime_typo_is_read_as_the_keyword_that_sounds_the_same(
     [
         ("货不对板", "color-difference-return", "k:跟图片不符"),  # internet slang
         ("我就莫得好多钱 80块整得到不", "bargain-budget", "b:没有"),  # dialect: 莫得 → 没有
+        ("hp有fx吗", "bargain-cashback", "b:好评"),  # pinyin initials: hp → 好评, fx → 返现
     ],
 )
 def test_slang_is_read_in_the_phrasebook_words(query: str, expected: str, rewritten: str) -> None:
